@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+import { REQUEST_ID_HEADER } from '@platform/observability';
+
+/** Headers about one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection;
+  return new Set(
+    (Array.isArray(value) ? value.join(',') : (value ?? ''))
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+export interface ClientInfo {
+  readonly ip: string;
+  readonly protocol: string;
+  readonly host: string | undefined;
+  readonly requestId: string;
+}
+
+/**
+ * What goes upstream: the client's headers without hop-by-hop ones, host and content-length (the
+ * client for the upstream sets both), plus X-Forwarded-For/Proto/Host and the request id.
+ */
+export function forwardRequestHeaders(
+  headers: IncomingHttpHeaders,
+  client: ClientInfo,
+): Record<string, string | string[]> {
+  const listed = connectionListed(headers);
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (name === 'host' || name === 'content-length' || name.startsWith('x-forwarded-')) continue;
+    result[name] = value;
+  }
+  const priorFor = headers['x-forwarded-for'];
+  const chain = Array.isArray(priorFor) ? priorFor.join(', ') : priorFor;
+  result['x-forwarded-for'] = chain ? `${chain}, ${client.ip}` : client.ip;
+  result['x-forwarded-proto'] = client.protocol;
+  if (client.host) result['x-forwarded-host'] = client.host;
+  result[REQUEST_ID_HEADER] = client.requestId;
+  return result;
+}
+
+/** The upstream's response headers without hop-by-hop ones. */
+export function forwardResponseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const listed = connectionListed(headers);
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    result[name] = value;
+  }
+  return result;
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { PG_POOL, type Pool } from '@platform/postgres';
+
+export interface LeaseRow {
+  readonly workerId: number;
+  readonly token: bigint;
+  /** Ids must be issued only after this wall-clock ms (the previous holder's fence). */
+  readonly notBeforeMs: number;
+}
+
+/** The lease table: who holds which (datacenter, worker) pair, until when. */
+@Injectable()
+export class WorkerLeaseRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Takes the lowest worker id in `datacenterId` that is free or whose lease expired. Returns
+   * undefined when all are held, or when another instance won the race for the one chosen.
+   */
+  async tryAcquire(
+    datacenterId: number,
+    maxWorkerId: number,
+    holder: string,
+    ttlMs: number,
+  ): Promise<LeaseRow | 'all_taken' | undefined> {
+    const { rows } = await this.pool.query<{ worker_id: number; token: bigint; fence_ms: bigint }>(
+      `WITH candidate AS (
+         SELECT g AS worker_id, l.fence_ms
+           FROM generate_series(0, $2::int) AS g
+           LEFT JOIN worker_leases l ON l.datacenter_id = $1 AND l.worker_id = g
+          WHERE l.worker_id IS NULL OR l.expires_at < now()
+          ORDER BY g
+          LIMIT 1
+       )
+       INSERT INTO worker_leases AS w (datacenter_id, worker_id, holder, token, expires_at)
+       SELECT $1, worker_id, $3, 1, now() + make_interval(secs => $4::double precision / 1000) FROM candidate
+       ON CONFLICT (datacenter_id, worker_id) DO UPDATE
+          SET holder = EXCLUDED.holder, token = w.token + 1, expires_at = EXCLUDED.expires_at
+        WHERE w.expires_at < now()
+       RETURNING worker_id, token, fence_ms`,
+      [datacenterId, maxWorkerId, holder, ttlMs],
+    );
+    const row = rows[0];
+    if (row) return { workerId: row.worker_id, token: row.token, notBeforeMs: Number(row.fence_ms) };
+    const { rows: free } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM generate_series(0, $2::int) AS g
+         LEFT JOIN worker_leases l ON l.datacenter_id = $1 AND l.worker_id = g
+        WHERE l.worker_id IS NULL OR l.expires_at < now()`,
+      [datacenterId, maxWorkerId],
+    );
+    return free[0]?.n === 0 ? 'all_taken' : undefined;
+  }
+
+  /** Extends the lease if this holder (and token) still has it. False when it was lost. */
+  async renew(
+    datacenterId: number,
+    workerId: number,
+    holder: string,
+    token: bigint,
+    ttlMs: number,
+    fenceMs: number,
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE worker_leases
+          SET expires_at = now() + make_interval(secs => $5::double precision / 1000),
+              fence_ms = GREATEST(fence_ms, $6)
+        WHERE datacenter_id = $1 AND worker_id = $2 AND holder = $3 AND token = $4 AND expires_at > now()`,
+      [datacenterId, workerId, holder, token, ttlMs, fenceMs],
+    );
+    return rowCount === 1;
+  }
+
+  /** Gives the pair back at once, recording the last ms this holder issued ids in. */
+  async release(
+    datacenterId: number,
+    workerId: number,
+    holder: string,
+    token: bigint,
+    lastIssuedMs: number,
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE worker_leases SET expires_at = now() - interval '1 millisecond', fence_ms = GREATEST(fence_ms, $5)
+        WHERE datacenter_id = $1 AND worker_id = $2 AND holder = $3 AND token = $4`,
+      [datacenterId, workerId, holder, token, lastIssuedMs],
+    );
+  }
+}

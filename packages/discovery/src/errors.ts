@@ -1,0 +1,55 @@
+/**
+ * Errors callers of a service see. They have the platform's error shape (`code`, `kind`), which
+ * the service kit's exception filter turns into a JSON response, without this package depending
+ * on any framework.
+ */
+export class NoInstancesError extends Error {
+  readonly code = 'no_instances';
+  readonly kind = 'unavailable';
+  readonly retryAfterSeconds = 1;
+  constructor(readonly service: string) {
+    super(`no live instance of ${service} is in the registry`);
+    this.name = 'NoInstancesError';
+  }
+}
+
+export class UpstreamUnreachableError extends Error {
+  readonly code = 'upstream_unreachable';
+  readonly kind = 'bad_gateway';
+  constructor(
+    readonly service: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(
+      `could not reach ${service} (${attempts} instance${attempts === 1 ? '' : 's'} tried): ${describe(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'UpstreamUnreachableError';
+  }
+}
+
+export class UpstreamTimeoutError extends Error {
+  readonly code = 'upstream_timeout';
+  readonly kind = 'timeout';
+  constructor(
+    readonly service: string,
+    readonly timeoutMs: number,
+    cause: unknown,
+  ) {
+    super(`${service} did not answer within ${timeoutMs} ms`, { cause });
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+export function isNoInstancesError(error: unknown): error is NoInstancesError {
+  return error instanceof NoInstancesError;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${code} ${message}` : message;
+}

@@ -1,0 +1,53 @@
+import type { BaseEnv } from '@platform/service-kit';
+
+import type { ServiceClientOptions } from '../service-client.js';
+
+export interface DiscoveryModuleOptions {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly ttlMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** Put this instance in the registry (every service that takes requests). */
+  readonly announce: boolean;
+  /** Keep a live view and offer a {@link ServiceClient} (the gateway, services that call others). */
+  readonly watch: boolean;
+  /** After leaving the registry, keep serving this long so callers stop routing here first. */
+  readonly drainMs: number;
+  /**
+   * First path segments this service answers under (`ids` for `/ids/...`). Announced in the
+   * registry as metadata `routes`, so the gateway routes `/api/ids/...` here with no config edit.
+   */
+  readonly routes?: readonly string[];
+  /** Settings of the {@link ServiceClient} (with `watch`). */
+  readonly client?: Pick<
+    ServiceClientOptions,
+    'maxAttempts' | 'requestTimeoutMs' | 'connectTimeoutMs' | 'quarantineMs'
+  >;
+}
+
+/** Metadata key under which an instance lists the path segments it serves. */
+export const ROUTES_METADATA_KEY = 'routes';
+
+export const DISCOVERY_OPTIONS = Symbol('DISCOVERY_OPTIONS');
+export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
+
+/** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS). */
+export function discoveryOptionsFrom(
+  config: BaseEnv,
+  roles: Pick<DiscoveryModuleOptions, 'announce' | 'watch' | 'routes' | 'client'>,
+): DiscoveryModuleOptions {
+  if (config.REGISTRY_HEARTBEAT_MS * 2 > config.REGISTRY_TTL_MS) {
+    throw new Error(
+      `REGISTRY_HEARTBEAT_MS (${config.REGISTRY_HEARTBEAT_MS}) must be at most half of REGISTRY_TTL_MS ` +
+        `(${config.REGISTRY_TTL_MS}), or one late heartbeat would drop a healthy instance`,
+    );
+  }
+  return {
+    brokers: config.KAFKA_BROKERS,
+    topic: config.REGISTRY_TOPIC,
+    ttlMs: config.REGISTRY_TTL_MS,
+    heartbeatIntervalMs: config.REGISTRY_HEARTBEAT_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+    ...roles,
+  };
+}

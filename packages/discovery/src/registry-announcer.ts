@@ -1,0 +1,122 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+
+import type { Logger } from '@platform/observability';
+
+import { INSTANCE_RECORD_VERSION, type InstanceRecord } from './instance-record.js';
+
+export type Announcement = Omit<InstanceRecord, 'v' | 'status' | 'heartbeatAt' | 'startedAt'>;
+
+export interface RegistryAnnouncerOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly logger: Logger;
+  readonly instance: Announcement;
+  readonly heartbeatIntervalMs: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Keeps one instance in the registry: publishes its record when it starts, again on every
+ * heartbeat, and a tombstone when it leaves. A failed heartbeat is logged and retried on the next
+ * beat; the TTL (several beats long) tolerates a few misses.
+ */
+export class RegistryAnnouncer {
+  private readonly producer: Producer;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private timer: NodeJS.Timeout | undefined;
+  private status: InstanceRecord['status'] = 'up';
+  private connected = false;
+  private left = false;
+  private failing = false;
+  /** Sends go out one at a time, in order, so a late heartbeat can never follow the tombstone. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: RegistryAnnouncerOptions) {
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.producer = options.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /** Publishes the first record (retrying until it succeeds or the instance leaves) and starts beating. */
+  start(): void {
+    this.timer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
+    this.timer.unref();
+    void this.beat();
+  }
+
+  /** Stays registered but asks callers to send nothing new. */
+  async drain(): Promise<void> {
+    this.status = 'draining';
+    await this.beat();
+  }
+
+  /** Leaves the registry (tombstone) and stops beating. Idempotent. */
+  async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    clearInterval(this.timer);
+    await this.enqueue(async () => {
+      try {
+        await this.send(null);
+        this.options.logger.info({ topic: this.options.topic }, 'left the registry');
+      } catch (error) {
+        this.options.logger.warn(
+          { err: error },
+          'could not publish the registry tombstone; the TTL will expire this instance',
+        );
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.leave();
+    await this.producer.disconnect();
+  }
+
+  record(): InstanceRecord {
+    return {
+      v: INSTANCE_RECORD_VERSION,
+      ...this.options.instance,
+      status: this.status,
+      heartbeatAt: this.now(),
+      startedAt: this.startedAt,
+    };
+  }
+
+  private beat(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.left) return;
+      try {
+        await this.send(JSON.stringify(this.record()));
+        if (this.failing) this.options.logger.info('registry heartbeats are getting through again');
+        this.failing = false;
+      } catch (error) {
+        if (!this.failing)
+          this.options.logger.warn({ err: error }, 'registry heartbeat failed; retrying every beat');
+        this.failing = true;
+      }
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task);
+    return this.queue;
+  }
+
+  private async send(value: string | null): Promise<void> {
+    if (!this.connected) {
+      await this.producer.connect();
+      this.connected = true;
+    }
+    await this.producer.send({
+      topic: this.options.topic,
+      acks: -1,
+      timeout: 5_000,
+      messages: [{ key: this.options.instance.instanceId, value }],
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+import type { RegistryView } from './registry-view.js';
+
+export const REGISTRY_METRIC = {
+  instances: 'registry_instances',
+  changes: 'registry_changes_total',
+  invalidMessages: 'registry_invalid_messages_total',
+  heartbeatAge: 'registry_heartbeat_age_seconds',
+} as const;
+
+/** Turns a view's events and state into Prometheus metrics in `registry`. */
+export function registerRegistryMetrics(view: RegistryView, registry: Registry): void {
+  new Gauge({
+    name: REGISTRY_METRIC.instances,
+    help: 'Live instances in this process’s registry view, by service.',
+    labelNames: ['service'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [service, instances] of view.snapshot()) this.set({ service }, instances.length);
+    },
+  });
+  new Gauge({
+    name: REGISTRY_METRIC.heartbeatAge,
+    help: 'Age of the oldest heartbeat among a service’s live instances.',
+    labelNames: ['service'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const [service, instances] of view.snapshot()) {
+        this.set({ service }, Math.max(...instances.map((i) => now - i.heartbeatAt)) / 1000);
+      }
+    },
+  });
+  const changes = new Counter({
+    name: REGISTRY_METRIC.changes,
+    help: 'Instances added to or removed from the view, by service and cause.',
+    labelNames: ['service', 'change'],
+    registers: [registry],
+  });
+  const invalid = new Counter({
+    name: REGISTRY_METRIC.invalidMessages,
+    help: 'Registry messages ignored because they were malformed, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  view.on('added', (instance) => changes.inc({ service: instance.service, change: 'added' }));
+  view.on('removed', (instance, reason) => changes.inc({ service: instance.service, change: reason }));
+  view.on('invalid', (reason) => invalid.inc({ reason }));
+}

@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+
+import type { Consumer, Kafka } from 'kafkajs';
+
+import type { Logger } from '@platform/observability';
+
+import { parseRegistryMessage, type InvalidReason } from './instance-record.js';
+import { toServiceInstance, type ServiceInstance } from './service-instance.js';
+
+export type RemovalReason = 'left' | 'expired';
+
+export interface RegistryViewEvents {
+  added: [instance: ServiceInstance];
+  updated: [instance: ServiceInstance];
+  removed: [instance: ServiceInstance, reason: RemovalReason];
+  invalid: [reason: InvalidReason, problem: string];
+  caughtUp: [];
+}
+
+export interface RegistryViewOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly logger: Logger;
+  /** Who is watching, for the consumer group name (each view reads the whole topic itself). */
+  readonly viewerId: string;
+  readonly now?: () => number;
+  /** How often expired instances are removed and announced as such. */
+  readonly sweepIntervalMs?: number;
+}
+
+/**
+ * A live view of every instance on the platform, built from the compacted registry topic: each
+ * view reads the topic from the start and then follows it. An instance is in the view from its
+ * first valid record until its tombstone, or until its heartbeats stop for longer than its TTL.
+ * Malformed messages are counted and ignored; they never crash the view or remove an instance.
+ */
+export class RegistryView extends EventEmitter<RegistryViewEvents> {
+  private readonly instancesById = new Map<string, ServiceInstance>();
+  private readonly now: () => number;
+  private consumer: Consumer | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Per partition: the offset to reach before the view counts as caught up. */
+  private readonly catchUpTargets = new Map<number, bigint>();
+  private isCaughtUp = false;
+
+  constructor(private readonly options: RegistryViewOptions) {
+    super();
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts following the topic. Resolves once connected; see {@link whenCaughtUp}. */
+  async start(): Promise<void> {
+    const { kafka, topic } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.checkCaughtUp();
+
+    this.consumer = kafka.consumer({
+      groupId: `registry-view.${this.options.viewerId}.${randomBytes(3).toString('hex')}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: ({ partition, message }) => {
+        this.apply(message.key, message.value);
+        this.progress(partition, BigInt(message.offset));
+        return Promise.resolve();
+      },
+    });
+    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
+    this.sweepTimer.unref();
+  }
+
+  /** Resolves when every record that was on the topic at start has been read. */
+  whenCaughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.isCaughtUp) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.off('caughtUp', done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.once('caughtUp', done);
+    });
+  }
+
+  get caughtUp(): boolean {
+    return this.isCaughtUp;
+  }
+
+  /** Live instances of `service` that take new work (status up), in a stable order. */
+  instances(service: string): ServiceInstance[] {
+    const now = this.now();
+    const result: ServiceInstance[] = [];
+    for (const instance of this.instancesById.values()) {
+      if (instance.service === service && instance.status === 'up' && !isExpired(instance, now))
+        result.push(instance);
+    }
+    return result.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Every live instance (draining ones included), grouped by service. */
+  snapshot(): Map<string, ServiceInstance[]> {
+    const now = this.now();
+    const byService = new Map<string, ServiceInstance[]>();
+    for (const instance of this.instancesById.values()) {
+      if (isExpired(instance, now)) continue;
+      const list = byService.get(instance.service) ?? [];
+      list.push(instance);
+      byService.set(instance.service, list);
+    }
+    for (const list of byService.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return byService;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  /** Applies one raw message. Public so the parsing rules can be tested without a broker. */
+  apply(key: Buffer | null, value: Buffer | null): void {
+    const parsed = parseRegistryMessage(key, value);
+    switch (parsed.kind) {
+      case 'invalid':
+        this.options.logger.warn(
+          { reason: parsed.reason, problem: parsed.problem },
+          'ignored an invalid registry message',
+        );
+        this.emit('invalid', parsed.reason, parsed.problem);
+        return;
+      case 'tombstone': {
+        const existing = this.instancesById.get(parsed.instanceId);
+        if (existing) {
+          this.instancesById.delete(parsed.instanceId);
+          this.emit('removed', existing, 'left');
+        }
+        return;
+      }
+      case 'record': {
+        const instance = toServiceInstance(parsed.record);
+        const existing = this.instancesById.get(instance.id);
+        const now = this.now();
+        if (isExpired(instance, now)) {
+          // An old record, read while catching up: that instance is not live.
+          this.instancesById.delete(instance.id);
+          if (existing) this.emit('removed', existing, 'expired');
+          return;
+        }
+        this.instancesById.set(instance.id, instance);
+        this.emit(existing ? 'updated' : 'added', instance);
+        return;
+      }
+    }
+  }
+
+  private progress(partition: number, offset: bigint): void {
+    const target = this.catchUpTargets.get(partition);
+    if (target !== undefined && offset >= target) {
+      this.catchUpTargets.delete(partition);
+      this.checkCaughtUp();
+    }
+  }
+
+  private checkCaughtUp(): void {
+    if (!this.isCaughtUp && this.catchUpTargets.size === 0) {
+      this.isCaughtUp = true;
+      this.emit('caughtUp');
+    }
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [id, instance] of this.instancesById) {
+      if (isExpired(instance, now)) {
+        this.instancesById.delete(id);
+        this.emit('removed', instance, 'expired');
+      }
+    }
+  }
+}
+
+function isExpired(instance: ServiceInstance, now: number): boolean {
+  return now - instance.heartbeatAt > instance.ttlMs;
+}

@@ -1,0 +1,40 @@
+import type { Endpoint } from '@platform/balancing';
+
+import type { InstanceRecord } from './instance-record.js';
+
+/** A registered instance as a caller sees it: an endpoint to pick, with where to reach it. */
+export interface ServiceInstance extends Endpoint {
+  /** The instance id. */
+  readonly id: string;
+  readonly service: string;
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly version: string;
+  readonly zone: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly status: 'up' | 'draining';
+  readonly ttlMs: number;
+  /** Unix ms of the last heartbeat. */
+  readonly heartbeatAt: number;
+  readonly startedAt: number;
+}
+
+export function toServiceInstance(record: InstanceRecord): ServiceInstance {
+  const host = record.host.includes(':') && !record.host.startsWith('[') ? `[${record.host}]` : record.host;
+  return {
+    id: record.instanceId,
+    service: record.service,
+    host: record.host,
+    port: record.port,
+    url: `http://${host}:${record.port}`,
+    version: record.version,
+    zone: record.zone,
+    metadata: record.metadata,
+    status: record.status,
+    ttlMs: record.ttlMs,
+    heartbeatAt: record.heartbeatAt,
+    startedAt: record.startedAt,
+  };
+}

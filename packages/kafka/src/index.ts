@@ -1,0 +1,3 @@
+export { createKafka, type KafkaClientOptions } from './kafka-client.js';
+export { KafkaProbe } from './kafka-probe.js';
+export { ensureTopic, type TopicSpec } from './topics.js';

@@ -1,0 +1,54 @@
+import type { Pool } from 'pg';
+
+export interface Migration {
+  /** Sortable and never reused, e.g. `001_create_users`. */
+  readonly id: string;
+  readonly sql: string;
+}
+
+// Any constant works; it only has to be the same for every instance that migrates this database.
+const MIGRATION_LOCK = 7_140_221;
+
+/**
+ * Applies, in id order, the migrations this database has not seen yet, each in its own transaction.
+ * Instances starting together take turns through an advisory lock, so each migration runs once.
+ * Returns the ids applied now.
+ */
+export async function migrate(pool: Pool, migrations: readonly Migration[]): Promise<string[]> {
+  const ordered = [...migrations].sort((a, b) => a.id.localeCompare(b.id));
+  const ids = new Set<string>();
+  for (const { id } of ordered) {
+    if (ids.has(id)) throw new Error(`migration id "${id}" is used twice`);
+    ids.add(id);
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         id text PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM schema_migrations');
+    const done = new Set(rows.map((row) => row.id));
+    const applied: string[] = [];
+    for (const migration of ordered) {
+      if (done.has(migration.id)) continue;
+      try {
+        await client.query('BEGIN');
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`migration ${migration.id} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(migration.id);
+    }
+    return applied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
+
+import {
+  acceptOrCreateRequestId,
+  createLogger,
+  createMetricsRegistry,
+  instrumentFastify,
+  REQUEST_ID_HEADER,
+} from '@platform/observability';
+
+import type { BaseEnv } from '../config/base-env.schema.js';
+import { PlatformExceptionFilter } from '../errors/platform-exception.filter.js';
+import { ReadinessRegistry } from '../health/readiness.registry.js';
+import { NestPinoLogger } from '../logging/nest-logger.js';
+import { ServiceKitModule } from '../service-kit.module.js';
+import { ServiceContext } from '../service-context.js';
+
+export interface ServiceAppOptions<C extends BaseEnv> {
+  /** The service name, as found in the registry (`id-service`). */
+  readonly name: string;
+  readonly config: C;
+  /** The app's root module, built from its config. */
+  readonly module: (config: C) => DynamicModule | Type;
+  /** Where log lines go (standard output by default; tests capture them). */
+  readonly logDestination?: DestinationStream;
+}
+
+export interface RunningService {
+  readonly app: NestFastifyApplication;
+  readonly context: ServiceContext;
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Graceful shutdown: report not ready, leave the registry (modules do this in
+   * beforeApplicationShutdown), wait for in-flight requests, release resources. Idempotent.
+   */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Paths probed or scraped every few seconds: measured, not logged. */
+const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+/**
+ * Builds and starts one service: Fastify under Nest, JSON logs with request ids, the HTTP
+ * histogram, health and metrics endpoints, the platform's error responses, and a graceful
+ * shutdown. `startService` wraps this with config loading and signal handling for `main.ts`.
+ */
+export async function createServiceApp<C extends BaseEnv>(
+  options: ServiceAppOptions<C>,
+): Promise<RunningService> {
+  const { config, name } = options;
+  const instanceId = config.INSTANCE_ID ?? `${name}-${randomBytes(3).toString('hex')}`;
+  const logger = createLogger({
+    service: name,
+    instance: instanceId,
+    level: config.LOG_LEVEL,
+    destination: options.logDestination,
+  });
+  const metrics = createMetricsRegistry(name);
+  const context = new ServiceContext(name, instanceId, config, logger, metrics);
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (request: IncomingMessage) => acceptOrCreateRequestId(request.headers[REQUEST_ID_HEADER]),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  instrumentFastify(adapter.getInstance(), { logger, metrics, quietPaths: QUIET_PATHS });
+
+  @Module({ imports: [ServiceKitModule.forRoot(context), options.module(config)] })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new PlatformExceptionFilter(logger));
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${config.ADVERTISE_HOST}:${address.port}`;
+  logger.info({ url, version: config.SERVICE_VERSION, zone: config.ZONE }, `${name} listening`);
+
+  const readiness = app.get(ReadinessRegistry);
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    closing ??= (async () => {
+      logger.info({ reason }, 'shutting down: not ready, leaving the registry, finishing in-flight requests');
+      readiness.beginShutdown();
+      await app.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { app, context, url, port: address.port, shutdown };
+}

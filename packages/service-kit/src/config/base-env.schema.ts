@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+import { LOG_LEVELS } from '@platform/observability';
+
+import { hostPortListVar, intVar, nameVar } from './env-vars.js';
+
+/**
+ * Variables every service reads. A service's own schema extends this one
+ * (`baseEnvSchema.extend({...})`) and gives PORT its default.
+ */
+export const baseEnvSchema = z.object({
+  /** Port to listen on; 0 picks a free one (tests). */
+  PORT: intVar(0, 65_535),
+  /** Address to listen on. */
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Address other services reach this instance at, announced in the registry. */
+  ADVERTISE_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  INSTANCE_ID: nameVar(128).optional(),
+  SERVICE_VERSION: nameVar(64).default('0.1.0'),
+  ZONE: nameVar(64).default('local'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Bearer token for admin endpoints; without it they answer 401 to everyone. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BODY_LIMIT_BYTES: intVar(1, 64 * 1024 * 1024).default(1024 * 1024),
+  /** After leaving the registry, keep serving this long so callers learn of it before we stop. */
+  SHUTDOWN_DRAIN_MS: intVar(0, 60_000).default(1_000),
+  /** Give up on a graceful shutdown after this long and exit with an error. */
+  SHUTDOWN_TIMEOUT_MS: intVar(1_000, 300_000).default(20_000),
+  /** Set by the platform runner: stop gracefully when that process is gone. */
+  PLATFORM_PARENT_PID: intVar(1, 4_194_304).optional(),
+  KAFKA_BROKERS: hostPortListVar(),
+  REGISTRY_TOPIC: nameVar(200).default('platform.registry'),
+  /** An instance whose heartbeats stop for this long is dropped from every live view. */
+  REGISTRY_TTL_MS: intVar(1_000, 300_000).default(10_000),
+  REGISTRY_HEARTBEAT_MS: intVar(100, 100_000).default(3_000),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** Defaults that depend on the service: its port. */
+export function withDefaultPort<T extends typeof baseEnvSchema>(schema: T, port: number) {
+  return schema.extend({ PORT: intVar(0, 65_535).default(port) });
+}

@@ -1,0 +1,132 @@
+import { HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { Logger } from '@platform/observability';
+
+import { isPlatformError, type ErrorKind } from './platform-error.js';
+
+/** The JSON body of every error response on the platform. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details?: unknown;
+  };
+  readonly requestId?: string;
+}
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: ErrorBody;
+}
+
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  bad_gateway: 502,
+  unavailable: 503,
+  timeout: 504,
+  internal: 500,
+};
+
+/** Stable codes for errors that come from HTTP itself rather than from a service. */
+export const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  502: 'bad_gateway',
+  503: 'unavailable',
+  504: 'gateway_timeout',
+};
+
+/**
+ * Maps anything thrown while serving `request` to the platform's error response: platform errors
+ * by kind; HTTP errors of the framework (unknown route, bad JSON, body too large) by status; and
+ * anything else to a 500 whose details stay in the log, never in the response.
+ */
+export function toErrorResponse(exception: unknown, request: FastifyRequest): ErrorResponse {
+  let status: number;
+  let code: string;
+  let message: string;
+  let details: unknown;
+  const headers: Record<string, string> = {};
+  if (isPlatformError(exception)) {
+    status = STATUS_BY_KIND[exception.kind];
+    code = exception.code;
+    message = exception.message;
+    details = exception.details;
+    if (exception.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(exception.retryAfterSeconds);
+  } else if (exception instanceof HttpException || isClientError(exception)) {
+    status =
+      exception instanceof HttpException
+        ? exception.getStatus()
+        : (exception as { statusCode: number }).statusCode;
+    code = CODE_BY_STATUS[status] ?? `http_${status}`;
+    message =
+      status === 404
+        ? `no route for ${request.method} ${request.url.split('?')[0]}`
+        : httpErrorMessage(exception);
+  } else {
+    status = 500;
+    code = 'internal_error';
+    message = `internal error; the service log has the details under request id ${request.id}`;
+  }
+  if (status === 401) headers['www-authenticate'] = 'Bearer';
+  return {
+    status,
+    headers,
+    body: { error: { code, message, ...(details === undefined ? {} : { details }) }, requestId: request.id },
+  };
+}
+
+/** Sends {@link toErrorResponse}'s answer, logging server-side failures (500 with the stack). */
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  exception: unknown,
+  logger: Logger,
+): void {
+  const response = toErrorResponse(exception, request);
+  if (response.status === 500) {
+    logger.error({ err: exception, status: 500 }, response.body.error.message);
+  } else if (response.status > 500) {
+    // Expected failures (no instance, upstream down): the code and message say it all.
+    logger.warn({ status: response.status, code: response.body.error.code }, response.body.error.message);
+  }
+  void reply
+    .status(response.status)
+    .headers(response.headers)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(response.body);
+}
+
+/** Fastify's own request errors (bad JSON, body too large...) carry a 4xx statusCode. */
+function isClientError(exception: unknown): boolean {
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function httpErrorMessage(exception: unknown): string {
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+  }
+  return (exception as Error).message;
+}

@@ -1,0 +1,34 @@
+export { AdminTokenGuard } from './admin/admin-token.guard.js';
+export {
+  createServiceApp,
+  type RunningService,
+  type ServiceAppOptions,
+} from './bootstrap/create-service-app.js';
+export { startService, type ServiceDefinition } from './bootstrap/start-service.js';
+export { baseEnvSchema, withDefaultPort, type BaseEnv } from './config/base-env.schema.js';
+export { boolVar, hostPortListVar, intVar, nameVar, portVar, postgresUrlVar } from './config/env-vars.js';
+export { ConfigError, loadConfig } from './config/load-config.js';
+export {
+  CODE_BY_STATUS,
+  sendError,
+  STATUS_BY_KIND,
+  toErrorResponse,
+  type ErrorBody,
+  type ErrorResponse,
+} from './errors/error-response.js';
+export {
+  isPlatformError,
+  isValidationError,
+  PlatformError,
+  UnauthenticatedError,
+  ValidationError,
+  ERROR_KINDS,
+  type ErrorKind,
+  type PlatformErrorShape,
+  type FieldProblem,
+} from './errors/platform-error.js';
+export { PlatformExceptionFilter } from './errors/platform-exception.filter.js';
+export { ReadinessRegistry, type ReadinessCheck } from './health/readiness.registry.js';
+export { ServiceKitModule } from './service-kit.module.js';
+export { ServiceContext } from './service-context.js';
+export { ZodPipe } from './validation/zod.pipe.js';

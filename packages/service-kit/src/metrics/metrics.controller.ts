@@ -1,0 +1,16 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+import { ServiceContext } from '../service-context.js';
+
+/** `GET /metrics`: this instance's metrics in Prometheus text format, for Prometheus to pull. */
+@Controller()
+export class MetricsController {
+  constructor(private readonly context: ServiceContext) {}
+
+  @Get('metrics')
+  async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    void reply.header('content-type', this.context.metrics.contentType);
+    return this.context.metrics.metrics();
+  }
+}

@@ -1,0 +1,2 @@
+export type { Shard, ShardRouter } from './shard-router.js';
+export { SingleShardRouter } from './single-shard.router.js';
