@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { networkInterfaces } from 'node:os';
+
 import { LOG_LEVELS } from '@platform/observability';
 
 import { hostPortListVar, intVar, nameVar } from './env-vars.js';
@@ -13,8 +15,16 @@ export const baseEnvSchema = z.object({
   PORT: intVar(0, 65_535),
   /** Address to listen on. */
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  /** Address other services reach this instance at, announced in the registry. */
-  ADVERTISE_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /**
+   * Address other services reach this instance at, announced in the registry. `auto-ip` means this
+   * machine's first non-loopback IPv4 address (containers, where each replica has its own).
+   */
+  ADVERTISE_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'must be a host name, an IP address or auto-ip' })
+    .default('127.0.0.1')
+    .transform(resolveAdvertiseHost),
   INSTANCE_ID: nameVar(128).optional(),
   SERVICE_VERSION: nameVar(64).default('0.1.0'),
   ZONE: nameVar(64).default('local'),
@@ -34,6 +44,19 @@ export const baseEnvSchema = z.object({
   REGISTRY_TTL_MS: intVar(1_000, 300_000).default(10_000),
   REGISTRY_HEARTBEAT_MS: intVar(100, 100_000).default(3_000),
 });
+
+function resolveAdvertiseHost(value: string, context: z.RefinementCtx): string {
+  if (value !== 'auto-ip') return value;
+  for (const addresses of Object.values(networkInterfaces())) {
+    const address = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (address) return address.address;
+  }
+  context.addIssue({
+    code: 'custom',
+    message: 'is auto-ip, but this machine has no non-loopback IPv4 address',
+  });
+  return z.NEVER;
+}
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
