@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/kafka' });
+export default jestConfig({ displayName: '@platform/kafka', integration: true });

@@ -52,14 +52,8 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   /** Starts following the topic. Resolves once connected; see {@link whenCaughtUp}. */
   async start(): Promise<void> {
     const { kafka, topic } = this.options;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
-      }
-    } finally {
-      await admin.disconnect();
+    for (const { partition, high, low } of await fetchOffsets(kafka, topic)) {
+      if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
     }
     this.checkCaughtUp();
 
@@ -193,6 +187,28 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         this.emit('removed', instance, 'expired');
       }
     }
+  }
+}
+
+/**
+ * The topic's offsets, retrying errors Kafka calls retriable (a partition whose leader moved or is
+ * still being elected right after the topic was created) for a few seconds.
+ */
+async function fetchOffsets(kafka: Kafka, topic: string, timeoutMs = 15_000) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -1,0 +1,59 @@
+import net from 'node:net';
+
+import { describe, expect, it } from '@jest/globals';
+
+import { createLogger } from '@platform/observability';
+import { testKafkaBrokers } from '@platform/testing';
+
+import { createKafka } from '../../src/kafka-client.js';
+import { KafkaProbe } from '../../src/kafka-probe.js';
+
+const logger = createLogger({ service: 'kafka-test', instance: 'probe', level: 'silent' });
+
+/** A port nothing listens on: bound for a moment by the OS, then released. */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe(KafkaProbe.name, () => {
+  it('reports the brokers and the controller of a running cluster', async () => {
+    const probe = new KafkaProbe(
+      createKafka({ brokers: testKafkaBrokers(), clientId: 'probe-test', logger }),
+    );
+    try {
+      expect(await probe.check()).toEqual({ brokers: 1, controller: expect.any(Number) as unknown });
+      // The second check reuses the connection.
+      expect(await probe.check()).toMatchObject({ brokers: 1 });
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('fails within its timeout when nothing listens, instead of hanging on retries', async () => {
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${await deadPort()}`],
+      clientId: 'probe-test',
+      logger,
+      // Retries that outlast the deadline (so the deadline is what ends the check) but not the
+      // test: kafkajs cannot cancel a connect that is retrying, and it would keep jest alive.
+      retry: { initialRetryTime: 300, retries: 3 },
+    });
+    const probe = new KafkaProbe(kafka, 1_000);
+    try {
+      const started = performance.now();
+      await expect(probe.check()).rejects.toThrow('Kafka did not answer within 1000 ms');
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(2_500);
+    } finally {
+      await probe.close();
+    }
+  });
+});
