@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/discovery' });
+export default jestConfig({ displayName: '@platform/discovery', integration: true });

@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/postgres' });
+export default jestConfig({ displayName: '@platform/postgres', integration: true });

@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/testing' });
+export default jestConfig({ displayName: '@platform/testing', integration: true });

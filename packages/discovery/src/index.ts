@@ -15,6 +15,7 @@ export {
 export { DiscoveryModule } from './nest/discovery.module.js';
 export {
   discoveryOptionsFrom,
+  RETRY_SAFE_METADATA_KEY,
   ROUTES_METADATA_KEY,
   type DiscoveryModuleOptions,
 } from './nest/discovery.options.js';

@@ -4,7 +4,10 @@ export class ClockMovedBackwardsError extends Error {
   readonly kind = 'unavailable';
   readonly retryAfterSeconds = 1;
   constructor(readonly driftMs: number) {
-    super(`the system clock moved back ${driftMs} ms; refusing to issue ids until it catches up`);
+    super(
+      `the clock is ${driftMs} ms behind the newest id's time (the clock moved back, or the previous ` +
+        'holder of this worker id issued ids up to then); refusing to issue ids until it catches up',
+    );
     this.name = 'ClockMovedBackwardsError';
   }
 }

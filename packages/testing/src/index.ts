@@ -1,5 +1,17 @@
 export { eventually } from './eventually.js';
 export { startTestInfra, type StartedTestInfra } from './global-setup.js';
+export { requestJson, type JsonRequest, type JsonResponse } from './json-request.js';
+export { LogCapture, type LogLine } from './log-capture.js';
+export {
+  startTestService,
+  TEST_ADMIN_TOKEN,
+  TestServices,
+  type TestService,
+  type RunningServiceLike,
+  type ServiceAppFactory,
+  type TestServiceOptions,
+} from './service-harness.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { TEST_INFRA_ENV, testInfra, type TestInfra } from './test-infra.js';
+export { createTestKafka, publishRaw } from './test-kafka-client.js';
 export { testKafkaBrokers, uniqueTopic } from './test-kafka.js';

@@ -22,6 +22,7 @@ import { ServiceClient } from '../service-client.js';
 import {
   DISCOVERY_KAFKA,
   DISCOVERY_OPTIONS,
+  RETRY_SAFE_METADATA_KEY,
   ROUTES_METADATA_KEY,
   type DiscoveryModuleOptions,
 } from './discovery.options.js';
@@ -54,7 +55,11 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
 
   async onModuleInit(): Promise<void> {
     this.readiness.register('kafka', () => this.probe.check());
-    await ensureTopic(this.kafka, { topic: this.options.topic, compacted: true });
+    await ensureTopic(this.kafka, {
+      topic: this.options.topic,
+      compacted: true,
+      replicationFactor: this.options.replicationFactor,
+    });
     if (this.view) {
       const view = this.view;
       registerRegistryMetrics(view, this.context.metrics);
@@ -107,6 +112,7 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
         metadata: {
           ...this.metadata.toRecord(),
           ...(this.options.routes?.length ? { [ROUTES_METADATA_KEY]: this.options.routes.join(',') } : {}),
+          ...(this.options.retrySafe ? { [RETRY_SAFE_METADATA_KEY]: 'true' } : {}),
         },
         ttlMs: this.options.ttlMs,
       },

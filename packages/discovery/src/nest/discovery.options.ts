@@ -5,6 +5,8 @@ import type { ServiceClientOptions } from '../service-client.js';
 export interface DiscoveryModuleOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
+  /** Replicas of the topic if this service is the one that creates it. */
+  readonly replicationFactor: number;
   readonly ttlMs: number;
   readonly heartbeatIntervalMs: number;
   /** Put this instance in the registry (every service that takes requests). */
@@ -18,6 +20,12 @@ export interface DiscoveryModuleOptions {
    * registry as metadata `routes`, so the gateway routes `/api/ids/...` here with no config edit.
    */
   readonly routes?: readonly string[];
+  /**
+   * Every request to this service may be sent again after a failure without harm (issuing ids:
+   * an id that was issued but never seen is simply unused). Announced as metadata `retry-safe`,
+   * so the gateway retries such requests on another instance even for POST.
+   */
+  readonly retrySafe?: boolean;
   /** Settings of the {@link ServiceClient} (with `watch`). */
   readonly client?: Pick<
     ServiceClientOptions,
@@ -27,6 +35,8 @@ export interface DiscoveryModuleOptions {
 
 /** Metadata key under which an instance lists the path segments it serves. */
 export const ROUTES_METADATA_KEY = 'routes';
+/** Metadata key an instance sets to `true` when all its requests are safe to retry. */
+export const RETRY_SAFE_METADATA_KEY = 'retry-safe';
 
 export const DISCOVERY_OPTIONS = Symbol('DISCOVERY_OPTIONS');
 export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
@@ -34,7 +44,7 @@ export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
 /** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS). */
 export function discoveryOptionsFrom(
   config: BaseEnv,
-  roles: Pick<DiscoveryModuleOptions, 'announce' | 'watch' | 'routes' | 'client'>,
+  roles: Pick<DiscoveryModuleOptions, 'announce' | 'watch' | 'routes' | 'retrySafe' | 'client'>,
 ): DiscoveryModuleOptions {
   if (config.REGISTRY_HEARTBEAT_MS * 2 > config.REGISTRY_TTL_MS) {
     throw new Error(
@@ -45,6 +55,7 @@ export function discoveryOptionsFrom(
   return {
     brokers: config.KAFKA_BROKERS,
     topic: config.REGISTRY_TOPIC,
+    replicationFactor: config.REGISTRY_REPLICATION_FACTOR,
     ttlMs: config.REGISTRY_TTL_MS,
     heartbeatIntervalMs: config.REGISTRY_HEARTBEAT_MS,
     drainMs: config.SHUTDOWN_DRAIN_MS,

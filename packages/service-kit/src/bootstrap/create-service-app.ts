@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 
 import {
@@ -16,6 +17,7 @@ import {
 } from '@platform/observability';
 
 import type { BaseEnv } from '../config/base-env.schema.js';
+import { sendError } from '../errors/error-response.js';
 import { PlatformExceptionFilter } from '../errors/platform-exception.filter.js';
 import { ReadinessRegistry } from '../health/readiness.registry.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
@@ -72,8 +74,19 @@ export async function createServiceApp<C extends BaseEnv>(
     genReqId: (request: IncomingMessage) => acceptOrCreateRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors Fastify raises before routing (a malformed URL, a path parameter over 100 characters)
+    // get the same JSON error body as everything else.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendError(request, reply, error, logger),
   });
   instrumentFastify(adapter.getInstance(), { logger, metrics, quietPaths: QUIET_PATHS });
+  // Once shutdown begins, every response closes its connection: an idle keep-alive connection
+  // would otherwise hold the closing server open until the client's own idle timeout.
+  let stopping = false;
+  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   @Module({ imports: [ServiceKitModule.forRoot(context), options.module(config)] })
   class ServiceRootModule {}
@@ -94,6 +107,7 @@ export async function createServiceApp<C extends BaseEnv>(
     closing ??= (async () => {
       logger.info({ reason }, 'shutting down: not ready, leaving the registry, finishing in-flight requests');
       readiness.beginShutdown();
+      stopping = true;
       await app.close();
       logger.info('stopped');
     })();

@@ -40,6 +40,8 @@ export const baseEnvSchema = z.object({
   PLATFORM_PARENT_PID: intVar(1, 4_194_304).optional(),
   KAFKA_BROKERS: hostPortListVar(),
   REGISTRY_TOPIC: nameVar(200).default('platform.registry'),
+  /** Replicas of the registry topic when a service creates it (3 on a three-broker cluster). */
+  REGISTRY_REPLICATION_FACTOR: intVar(1, 5).default(1),
   /** An instance whose heartbeats stop for this long is dropped from every live view. */
   REGISTRY_TTL_MS: intVar(1_000, 300_000).default(10_000),
   REGISTRY_HEARTBEAT_MS: intVar(100, 100_000).default(3_000),
