@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/flags-service' });
+export default jestConfig({ displayName: '@platform/flags-service', integration: true });

@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/gateway' });
+export default jestConfig({ displayName: '@platform/gateway', integration: true });

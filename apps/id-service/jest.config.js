@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/id-service' });
+export default jestConfig({ displayName: '@platform/id-service', integration: true });

@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/user-service' });
+export default jestConfig({ displayName: '@platform/user-service', integration: true });

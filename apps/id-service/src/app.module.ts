@@ -19,7 +19,7 @@ export class AppModule {
       imports: [
         PostgresModule.forRoot({ connectionString: config.DATABASE_URL, migrations }),
         DiscoveryModule.forRoot(
-          discoveryOptionsFrom(config, { announce: true, watch: false, routes: ['ids'] }),
+          discoveryOptionsFrom(config, { announce: true, watch: false, routes: ['ids'], retrySafe: true }),
         ),
       ],
       controllers: [IdsController],

@@ -54,7 +54,8 @@ export class FlagsRepository {
   }
 
   async list(): Promise<Flag[]> {
-    const { rows } = await this.pool.query<FlagRow>(`SELECT ${COLUMNS} FROM flags ORDER BY key`);
+    // Byte order, the same whatever locale the database was created with ('a-c' before 'ab').
+    const { rows } = await this.pool.query<FlagRow>(`SELECT ${COLUMNS} FROM flags ORDER BY key COLLATE "C"`);
     return rows.map(toFlag);
   }
 }

@@ -57,6 +57,8 @@ export class ProxyRoutes implements OnModuleInit {
           requestId: request.id,
         }),
         body: Buffer.isBuffer(request.body) ? request.body : undefined,
+        // Otherwise the method (or an Idempotency-Key header) decides.
+        ...(route.retrySafe ? { idempotent: true } : {}),
       });
       await reply
         .status(upstream.statusCode)

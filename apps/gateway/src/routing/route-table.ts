@@ -1,4 +1,4 @@
-import { ROUTES_METADATA_KEY, type ServiceInstance } from '@platform/discovery';
+import { RETRY_SAFE_METADATA_KEY, ROUTES_METADATA_KEY, type ServiceInstance } from '@platform/discovery';
 import type { Logger } from '@platform/observability';
 
 /** Segments that belong to the gateway itself (or to services' own admin APIs), never routed. */
@@ -7,6 +7,8 @@ export const RESERVED_SEGMENTS = new Set(['admin', 'health', 'metrics']);
 export interface ResolvedRoute {
   readonly segment: string;
   readonly service: string;
+  /** The service says any request to it may be retried on another instance (POST included). */
+  readonly retrySafe: boolean;
   /** Path and query to send upstream: `/api/ids/snowflake?count=2` → `/ids/snowflake?count=2`. */
   readonly upstreamPath: string;
 }
@@ -20,6 +22,8 @@ export type RouteSource = 'config' | 'registry';
  */
 export class RouteTable {
   private readonly routes = new Map<string, { service: string; source: RouteSource }>();
+  /** Services whose instances announce that every request is safe to retry. */
+  private readonly retrySafe = new Set<string>();
 
   constructor(
     configured: readonly string[],
@@ -35,6 +39,8 @@ export class RouteTable {
 
   /** Learns the segments an instance announces (metadata `routes`). */
   learn(instance: ServiceInstance): void {
+    if (instance.metadata[RETRY_SAFE_METADATA_KEY] === 'true') this.retrySafe.add(instance.service);
+    else this.retrySafe.delete(instance.service);
     const announced = instance.metadata[ROUTES_METADATA_KEY];
     if (!announced) return;
     for (const segment of announced.split(',').map((s) => s.trim())) {
@@ -68,7 +74,12 @@ export class RouteTable {
     const segment = match[1]!;
     const route = this.routes.get(segment);
     if (!route) return undefined;
-    return { segment, service: route.service, upstreamPath: `/${segment}${match[2]}` };
+    return {
+      segment,
+      service: route.service,
+      retrySafe: this.retrySafe.has(route.service),
+      upstreamPath: `/${segment}${match[2]}`,
+    };
   }
 
   entries(): { segment: string; service: string; source: RouteSource }[] {

@@ -71,18 +71,22 @@ export class WorkerLeaseRepository {
     return rowCount === 1;
   }
 
-  /** Gives the pair back at once, recording the last ms this holder issued ids in. */
+  /**
+   * Gives the pair back at once. `fenceMs` replaces the fence the renewals recorded (which assumed
+   * this holder might issue until its lease ran out): the holder has stopped, so the next one need
+   * only start after the last ms ids were really issued in (or the fence this holder started after).
+   */
   async release(
     datacenterId: number,
     workerId: number,
     holder: string,
     token: bigint,
-    lastIssuedMs: number,
+    fenceMs: number,
   ): Promise<void> {
     await this.pool.query(
-      `UPDATE worker_leases SET expires_at = now() - interval '1 millisecond', fence_ms = GREATEST(fence_ms, $5)
+      `UPDATE worker_leases SET expires_at = now() - interval '1 millisecond', fence_ms = $5
         WHERE datacenter_id = $1 AND worker_id = $2 AND holder = $3 AND token = $4`,
-      [datacenterId, workerId, holder, token, lastIssuedMs],
+      [datacenterId, workerId, holder, token, fenceMs],
     );
   }
 }

@@ -78,8 +78,9 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
     const lease = this.lease;
     if (!lease) return;
     this.lease = undefined; // nothing is issued after this point
+    const fenceMs = Math.max(this.lastIssuedMs(), lease.notBeforeMs);
     await this.repository
-      .release(lease.datacenterId, lease.workerId, this.context.instanceId, lease.token, this.lastIssuedMs())
+      .release(lease.datacenterId, lease.workerId, this.context.instanceId, lease.token, fenceMs)
       .then(() => this.context.logger.info({ workerId: lease.workerId }, 'released the worker-id lease'))
       .catch((error: unknown) =>
         this.context.logger.warn({ err: error }, 'could not release the worker-id lease; it will expire'),

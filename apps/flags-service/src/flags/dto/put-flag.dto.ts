@@ -17,7 +17,13 @@ export const putFlagSchema = z
         .max(500, 'must be at most 500 characters')
         .optional(),
     },
-    { error: 'the body must be a JSON object with enabled (and optionally description)' },
+    // Only for a body that is not an object: an unknown field keeps its own message, naming it.
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'the body must be a JSON object with enabled (and optionally description)'
+          : undefined,
+    },
   )
   .strict();
 

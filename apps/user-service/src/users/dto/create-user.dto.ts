@@ -14,7 +14,11 @@ export const createUserSchema = z
         .min(1, 'must not be empty')
         .max(200, 'must be at most 200 characters'),
     },
-    { error: 'the body must be a JSON object with email and name' },
+    // Only for a body that is not an object: an unknown field keeps its own message, naming it.
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type' ? 'the body must be a JSON object with email and name' : undefined,
+    },
   )
   .strict();
 

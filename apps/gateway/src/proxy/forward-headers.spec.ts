@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { forwardRequestHeaders, forwardResponseHeaders, type ClientInfo } from './forward-headers.js';
+
+const client: ClientInfo = { ip: '10.0.0.7', protocol: 'https', host: 'api.example.com', requestId: 'req-1' };
+
+const HOP_BY_HOP = {
+  connection: 'keep-alive',
+  'keep-alive': 'timeout=5',
+  'proxy-authenticate': 'Basic',
+  'proxy-authorization': 'Basic c2VjcmV0',
+  'proxy-connection': 'keep-alive',
+  te: 'trailers',
+  trailer: 'x-checksum',
+  'transfer-encoding': 'chunked',
+  upgrade: 'websocket',
+};
+
+describe(forwardRequestHeaders.name, () => {
+  it('keeps end-to-end headers and drops every hop-by-hop one', () => {
+    const forwarded = forwardRequestHeaders(
+      {
+        ...HOP_BY_HOP,
+        'content-type': 'application/json',
+        authorization: 'Bearer user-token',
+        cookie: 'a=1',
+        'x-custom': 'yes',
+      },
+      client,
+    );
+
+    for (const name of Object.keys(HOP_BY_HOP)) expect(forwarded).not.toHaveProperty(name);
+    expect(forwarded).toMatchObject({
+      'content-type': 'application/json',
+      authorization: 'Bearer user-token',
+      cookie: 'a=1',
+      'x-custom': 'yes',
+    });
+  });
+
+  it('drops the headers the Connection header names, whatever their case and spacing', () => {
+    const forwarded = forwardRequestHeaders(
+      { connection: ' X-Session ,x-trace-hop', 'x-session': 's', 'x-trace-hop': 't', 'x-kept': 'k' },
+      client,
+    );
+
+    expect(forwarded).not.toHaveProperty('x-session');
+    expect(forwarded).not.toHaveProperty('x-trace-hop');
+    expect(forwarded['x-kept']).toBe('k');
+  });
+
+  it('leaves host and content-length to the client that calls the upstream', () => {
+    const forwarded = forwardRequestHeaders({ host: 'api.example.com', 'content-length': '12' }, client);
+
+    expect(forwarded).not.toHaveProperty('host');
+    expect(forwarded).not.toHaveProperty('content-length');
+  });
+
+  it('adds X-Forwarded-For/Proto/Host and the request id', () => {
+    expect(forwardRequestHeaders({}, client)).toEqual({
+      'x-forwarded-for': '10.0.0.7',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'api.example.com',
+      'x-request-id': 'req-1',
+    });
+  });
+
+  it('appends the client to the X-Forwarded-For chain the request arrived with', () => {
+    const forwarded = forwardRequestHeaders({ 'x-forwarded-for': '203.0.113.1, 198.51.100.2' }, client);
+
+    expect(forwarded['x-forwarded-for']).toBe('203.0.113.1, 198.51.100.2, 10.0.0.7');
+  });
+
+  it('replaces a client-sent X-Forwarded-Proto/Host and request id with what the gateway saw', () => {
+    const forwarded = forwardRequestHeaders(
+      { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', 'x-request-id': 'theirs' },
+      { ...client, protocol: 'http', host: undefined },
+    );
+
+    expect(forwarded['x-forwarded-proto']).toBe('http');
+    expect(forwarded).not.toHaveProperty('x-forwarded-host');
+    expect(forwarded['x-request-id']).toBe('req-1');
+  });
+});
+
+describe(forwardResponseHeaders.name, () => {
+  it('passes the upstream response headers on without hop-by-hop ones or those Connection names', () => {
+    const forwarded = forwardResponseHeaders({
+      ...HOP_BY_HOP,
+      connection: 'keep-alive, x-upstream-hop',
+      'x-upstream-hop': 'h',
+      'content-type': 'application/json',
+      'set-cookie': ['a=1', 'b=2'],
+      'retry-after': '1',
+    });
+
+    expect(forwarded).toEqual({
+      'content-type': 'application/json',
+      'set-cookie': ['a=1', 'b=2'],
+      'retry-after': '1',
+    });
+  });
+});
