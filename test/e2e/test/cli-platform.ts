@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { freePort, REPO_ROOT } from '@platform/local-infra';
+import type { PlatformStatus } from '@platform/runner';
+
+const CLI = path.join(REPO_ROOT, 'tools/runner/dist/cli.js');
+
+export interface CliPlatform {
+  readonly child: ChildProcess;
+  readonly stateDir: string;
+  readonly gatewayUrl: string;
+  readonly ports: { gateway: number; postgres: number; kafka: number; kafkaController: number };
+  readonly env: NodeJS.ProcessEnv;
+  /** Everything the runner printed so far. */
+  output(): string;
+  status(): Promise<PlatformStatus>;
+  /** Ctrl-C, as a user would press it; resolves with the runner's exit code. */
+  interrupt(timeoutMs: number): Promise<number | null>;
+}
+
+/** Runs `npm start`'s command line (tools/runner/dist/cli.js start) on free ports, in a temp state dir. */
+export async function startCliPlatform(serviceEnv: Record<string, string>): Promise<CliPlatform> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
+  fs.chmodSync(stateDir, 0o755);
+  const ports = {
+    gateway: await freePort(),
+    postgres: await freePort(),
+    kafka: await freePort(),
+    kafkaController: await freePort(),
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...serviceEnv, PLATFORM_STATE_DIR: stateDir };
+  delete env['POSTGRES_URL'];
+  delete env['KAFKA_BROKERS'];
+  delete env['ADMIN_TOKEN'];
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'start',
+      '--quiet',
+      `--gateway-port=${ports.gateway}`,
+      `--postgres-port=${ports.postgres}`,
+      `--kafka-port=${ports.kafka}`,
+      `--kafka-controller-port=${ports.kafkaController}`,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the platform did not come up in time:\n${output}`)),
+      170_000,
+    );
+    const check = setInterval(() => {
+      if (output.includes('platform up in')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 200);
+    void exited.then((code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`the runner exited with ${code} while starting:\n${output}`));
+    });
+  });
+
+  return {
+    child,
+    stateDir,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    ports,
+    env,
+    output: () => output,
+    status: () =>
+      runCli(['status', '--json'], env).then((result) => JSON.parse(result.stdout) as PlatformStatus),
+    interrupt: async (timeoutMs) => {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

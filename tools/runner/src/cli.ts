@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/**
+ * The platform's command line, behind the root npm scripts:
+ *   npm start [-- --scale id-service=4 --gateway-port 8080 --quiet]
+ *   npm run status [-- --json]
+ *   npm test
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { REPO_ROOT } from '@platform/local-infra';
+
+import { Platform } from './platform.js';
+import { RunnerAlreadyRunningError } from './state.js';
+import { platformStatus, renderStatus } from './status.js';
+import { runTests } from './test-command.js';
+
+const color = process.stdout.isTTY === true;
+const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const say = (message: string) => process.stdout.write(`${paint(1, '[runner]')} ${message}\n`);
+
+const SERVICE_COLORS: Record<string, number> = {
+  gateway: 35,
+  'id-service': 36,
+  'user-service': 34,
+  'flags-service': 33,
+};
+
+function usage(): never {
+  process.stderr.write(
+    [
+      'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet]',
+      '       cli.js status [--json]',
+      '       cli.js test',
+      '',
+      'environment: POSTGRES_URL (use that server), KAFKA_BROKERS (use that cluster), ADMIN_TOKEN,',
+      '             PLATFORM_STATE_DIR (default .platform/)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(2);
+}
+
+function portOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    process.stderr.write(`${name} must be a port number from 1 to 65535, got "${value}"\n`);
+    process.exit(2);
+  }
+  return port;
+}
+
+function parseScale(values: string[]): Record<string, number> {
+  const scale: Record<string, number> = {};
+  for (const value of values) {
+    const match = /^([a-z-]+)=(\d+)$/.exec(value);
+    if (!match) {
+      process.stderr.write(`--scale takes <service>=<count>, e.g. --scale id-service=4; got "${value}"\n`);
+      process.exit(2);
+    }
+    scale[match[1]!] = Number(match[2]);
+  }
+  return scale;
+}
+
+const stateDir = process.env['PLATFORM_STATE_DIR'] ?? path.join(REPO_ROOT, '.platform');
+
+async function start(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scale: { type: 'string', multiple: true, default: [] },
+      'gateway-port': { type: 'string' },
+      'postgres-port': { type: 'string' },
+      'kafka-port': { type: 'string' },
+      'kafka-controller-port': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const started = Date.now();
+  let platform: Platform;
+  try {
+    platform = Platform.create({
+      stateDir,
+      scale: parseScale(values.scale),
+      gatewayPort: portOption(values['gateway-port'] ?? process.env['GATEWAY_PORT'], 8080, '--gateway-port'),
+      postgresPort: portOption(values['postgres-port'], 5433, '--postgres-port'),
+      kafkaPort: portOption(values['kafka-port'], 9092, '--kafka-port'),
+      kafkaControllerPort: portOption(values['kafka-controller-port'], 9093, '--kafka-controller-port'),
+      postgresUrl: process.env['POSTGRES_URL'] || undefined,
+      kafkaBrokers: process.env['KAFKA_BROKERS'] ? process.env['KAFKA_BROKERS'].split(',') : undefined,
+      adminToken: process.env['ADMIN_TOKEN'] || undefined,
+      onProgress: say,
+      onServiceLine: values.quiet
+        ? undefined
+        : (instanceId, line) => {
+            const service = instanceId.replace(/-\d+$/, '');
+            process.stdout.write(`${paint(SERVICE_COLORS[service] ?? 37, `[${instanceId}]`)} ${line}\n`);
+          },
+      onUnexpectedExit: (instanceId, code, signal) =>
+        say(paint(31, `${instanceId} exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`)),
+    });
+  } catch (error) {
+    if (error instanceof RunnerAlreadyRunningError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let signalled = 0;
+  let firstSignalAt = 0;
+  const shutdown = (signal: string) => {
+    signalled++;
+    if (signalled === 1) {
+      firstSignalAt = Date.now();
+      say(`${signal}: stopping services first, then Kafka and PostgreSQL (Ctrl-C again to force)`);
+      void platform.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          say(`stop failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    } else if (Date.now() - firstSignalAt > 1_000) {
+      // Within a second it is the same Ctrl-C arriving twice (from the terminal and from npm).
+      say('forcing: killing every process now');
+      for (const instance of platform.instances) instance.kill();
+      process.exit(130);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+
+  try {
+    await platform.boot();
+  } catch (error) {
+    if (signalled > 0) return; // interrupted; shutdown() exits
+    say(paint(31, `could not start the platform: ${(error as Error).message}`));
+    await platform.stop();
+    process.exit(1);
+  }
+  const status = await platformStatus(stateDir);
+  process.stdout.write(`\n${renderStatus(status, color)}\n`);
+  say(
+    `platform up in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${path.join(stateDir, 'logs')}. Ctrl-C stops it.`,
+  );
+}
+
+async function status(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const current = await platformStatus(stateDir);
+  if (values.json) process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
+  else process.stdout.write(renderStatus(current, color));
+  if (!current.running) process.exitCode = 1;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'start':
+    await start(rest);
+    break;
+  case 'status':
+    await status(rest);
+    break;
+  case 'test':
+    process.exitCode = await runTests(say);
+    break;
+  default:
+    usage();
+}

@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  ensureDatabase,
+  isPortFree,
+  portFrom,
+  startKafka,
+  startPostgres,
+  type LocalKafka,
+  type LocalPostgres,
+} from '@platform/local-infra';
+
+import { SERVICES, serviceSpec, type ServiceSpec } from './catalog.js';
+import { ServiceProcess } from './service-process.js';
+import { acquireRunnerLock, statePaths, writeState, type PlatformState } from './state.js';
+
+export interface PlatformOptions {
+  /** Where data, logs, the lock and the status file live (`.platform/` in the repository). */
+  readonly stateDir: string;
+  readonly gatewayPort: number;
+  /** Instances per service; services not named get their default count. */
+  readonly scale?: Readonly<Record<string, number>>;
+  /** Use this PostgreSQL server (an admin connection string) instead of starting one. */
+  readonly postgresUrl?: string;
+  readonly postgresPort: number;
+  /** Use these brokers instead of starting one. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly adminToken?: string;
+  /** Extra environment for every service (e.g. shorter registry TTLs in tests). */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
+  readonly readyTimeoutMs?: number;
+  readonly onProgress?: (message: string) => void;
+  readonly onServiceLine?: (instanceId: string, line: string) => void;
+  /** A service process that exits while the platform runs (not during shutdown). */
+  readonly onUnexpectedExit?: (instanceId: string, code: number | null, signal: string | null) => void;
+}
+
+/**
+ * The whole platform on this machine: PostgreSQL and Kafka (started here unless existing ones
+ * are given), then every service instance as its own process. `stop()` takes it down in order:
+ * services first (gracefully), then Kafka and PostgreSQL.
+ */
+export class Platform {
+  readonly instances: ServiceProcess[] = [];
+  readonly adminToken: string;
+  private postgres: LocalPostgres | undefined;
+  private kafka: LocalKafka | undefined;
+  private postgresUrl = '';
+  private brokers: readonly string[] = [];
+  private releaseLock: (() => void) | undefined;
+  private stopping = false;
+  private readonly counters = new Map<string, number>();
+  private readonly takenPorts = new Set<number>();
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(private readonly options: PlatformOptions) {
+    this.adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  }
+
+  private infraStarting: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Takes the runner lock (one runner per state directory) and returns a platform that has not
+   * started anything yet; {@link boot} starts it. Separate so a Ctrl-C during boot can stop it.
+   */
+  static create(options: PlatformOptions): Platform {
+    validateScale(options.scale ?? {});
+    const platform = new Platform(options);
+    platform.releaseLock = acquireRunnerLock(options.stateDir);
+    return platform;
+  }
+
+  /** Creates and boots a platform; on failure stops whatever had started. */
+  static async start(options: PlatformOptions): Promise<Platform> {
+    const platform = Platform.create(options);
+    try {
+      await platform.boot();
+      return platform;
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+  }
+
+  private get progress(): (message: string) => void {
+    return this.options.onProgress ?? (() => undefined);
+  }
+
+  async boot(): Promise<void> {
+    const { stateDir } = this.options;
+    const paths = statePaths(stateDir);
+    fs.mkdirSync(paths.logs, { recursive: true });
+    fs.mkdirSync(paths.data, { recursive: true });
+    if (!(await isPortFree(this.options.gatewayPort))) {
+      throw new Error(
+        `port ${this.options.gatewayPort} is already in use, so the gateway cannot listen there; ` +
+          'stop what holds it or choose another port with --gateway-port',
+      );
+    }
+    this.takenPorts.add(this.options.gatewayPort);
+    const infra = Promise.all([this.startPostgres(), this.startKafka()]);
+    this.infraStarting = infra.catch(() => undefined);
+    await infra;
+    if (this.stopping) throw new Error('stopped while starting');
+    const databases = [...new Set(SERVICES.flatMap((s) => s.databases))];
+    for (const database of databases) await ensureDatabase(this.postgresUrl, database);
+
+    const spawned: ServiceProcess[] = [];
+    for (const spec of SERVICES) {
+      for (let i = 0; i < (this.options.scale?.[spec.name] ?? spec.defaultCount); i++) {
+        if (this.stopping) throw new Error('stopped while starting');
+        spawned.push(await this.spawn(spec));
+      }
+    }
+    await this.waitReady(spawned);
+    this.saveState();
+  }
+
+  private async startPostgres(): Promise<void> {
+    if (this.options.postgresUrl) {
+      this.postgresUrl = this.options.postgresUrl;
+      this.progress(`using the PostgreSQL server at ${redact(this.postgresUrl)}`);
+      return;
+    }
+    const dir = statePaths(this.options.stateDir);
+    this.postgres = await startPostgres({
+      dataDir: path.join(dir.data, 'postgres'),
+      port: this.options.postgresPort,
+      logFile: path.join(dir.logs, 'postgres.log'),
+      persistent: true,
+      onProgress: (message) => this.progress(`postgres: ${message}`),
+    });
+    this.postgresUrl = this.postgres.url();
+    this.progress(`postgres: ready on 127.0.0.1:${this.postgres.port} (PostgreSQL ${this.postgres.version})`);
+  }
+
+  private async startKafka(): Promise<void> {
+    if (this.options.kafkaBrokers) {
+      this.brokers = this.options.kafkaBrokers;
+      this.progress(`using the Kafka brokers at ${this.brokers.join(',')}`);
+      return;
+    }
+    const dir = statePaths(this.options.stateDir);
+    this.kafka = await startKafka({
+      dataDir: path.join(dir.data, 'kafka'),
+      port: this.options.kafkaPort,
+      controllerPort: this.options.kafkaControllerPort,
+      logFile: path.join(dir.logs, 'kafka.log'),
+      persistent: true,
+      onProgress: (message) => this.progress(`kafka: ${message}`),
+    });
+    this.brokers = this.kafka.brokers;
+    this.progress(`kafka: ready on ${this.brokers.join(',')} (Kafka ${this.kafka.version})`);
+  }
+
+  /** Starts one more instance of `service` (also while the platform runs) and waits until it is ready. */
+  async startInstance(service: string): Promise<ServiceProcess> {
+    const instance = await this.spawn(serviceSpec(service));
+    await this.waitReady([instance]);
+    this.saveState();
+    return instance;
+  }
+
+  private async spawn(spec: ServiceSpec): Promise<ServiceProcess> {
+    const index = (this.counters.get(spec.name) ?? 0) + 1;
+    this.counters.set(spec.name, index);
+    const instanceId = `${spec.name}-${index}`;
+    const port =
+      spec.name === 'gateway' && index === 1
+        ? this.options.gatewayPort
+        : await portFrom(spec.basePort, this.takenPorts);
+    this.takenPorts.add(port);
+    const databaseUrl = (database: string) => withDatabase(this.postgresUrl, database);
+    const instance = new ServiceProcess({
+      spec,
+      instanceId,
+      port,
+      logFile: path.join(statePaths(this.options.stateDir).logs, `${instanceId}.log`),
+      env: {
+        PORT: String(port),
+        INSTANCE_ID: instanceId,
+        KAFKA_BROKERS: this.brokers.join(','),
+        ADMIN_TOKEN: this.adminToken,
+        PLATFORM_PARENT_PID: String(process.pid),
+        ...spec.env(databaseUrl),
+        ...this.options.serviceEnv,
+      },
+      onLine: this.options.onServiceLine,
+      onExit: (exited, code, signal) => {
+        if (!this.stopping && exited.state !== 'stopping')
+          this.options.onUnexpectedExit?.(exited.instanceId, code, signal);
+        if (!this.stopping) this.saveState();
+      },
+    });
+    this.instances.push(instance);
+    return instance;
+  }
+
+  private async waitReady(instances: ServiceProcess[]): Promise<void> {
+    const timeoutMs = this.options.readyTimeoutMs ?? 90_000;
+    const started = Date.now();
+    const ticker = setInterval(() => {
+      const waiting = instances.filter((i) => i.state !== 'ready').map((i) => i.instanceId);
+      if (waiting.length > 0) {
+        this.progress(
+          `waiting for ${waiting.join(', ')} to be ready (${Math.round((Date.now() - started) / 1000)} s)`,
+        );
+      }
+    }, 3_000);
+    try {
+      await Promise.all(instances.map((instance) => instance.waitReady(timeoutMs)));
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  state(): PlatformState {
+    return {
+      runnerPid: process.pid,
+      startedAt: this.startedAt,
+      adminToken: this.adminToken,
+      gatewayUrl: `http://127.0.0.1:${this.options.gatewayPort}`,
+      infrastructure: {
+        postgres: {
+          // The local server's password is a fixed development one; an external server's is not shown.
+          url: this.postgres ? this.postgresUrl : redact(this.postgresUrl),
+          pid: this.postgres?.pid ?? null,
+          managed: this.postgres !== undefined,
+        },
+        kafka: { brokers: this.brokers, pid: this.kafka?.pid ?? null, managed: this.kafka !== undefined },
+      },
+      instances: this.instances
+        .filter((i) => i.state !== 'exited')
+        .map((i) => ({
+          service: i.service,
+          instanceId: i.instanceId,
+          pid: i.pid,
+          port: i.port,
+          url: i.url,
+          logFile: i.options.logFile,
+        })),
+    };
+  }
+
+  private saveState(): void {
+    writeState(this.options.stateDir, this.state());
+  }
+
+  /** Services first (gracefully, in parallel), then Kafka, then PostgreSQL. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const running = this.instances.filter((i) => i.running);
+    if (running.length > 0) this.progress(`stopping ${running.length} service instance(s)`);
+    await Promise.all(running.map((instance) => instance.stop()));
+    await this.infraStarting; // a Ctrl-C during start-up: let them come up, then stop them
+    if (this.kafka) {
+      this.progress('stopping Kafka');
+      await this.kafka.stop();
+    }
+    if (this.postgres) {
+      this.progress('stopping PostgreSQL');
+      await this.postgres.stop();
+    }
+    fs.rmSync(statePaths(this.options.stateDir).state, { force: true });
+    this.releaseLock?.();
+    this.progress('stopped; nothing is left running');
+  }
+}
+
+function validateScale(scale: Readonly<Record<string, number>>): void {
+  for (const [service, count] of Object.entries(scale)) {
+    const spec = serviceSpec(service);
+    if (!Number.isInteger(count) || count < spec.minCount || count > 20) {
+      throw new Error(
+        `--scale ${service}=${count}: the count must be a whole number from ${spec.minCount} to 20`,
+      );
+    }
+  }
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A connection string without its password, for output. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createInterface } from 'node:readline';
+
+import { entryPoint, type ServiceSpec } from './catalog.js';
+
+export type InstanceState = 'starting' | 'ready' | 'stopping' | 'exited';
+
+export interface ServiceProcessOptions {
+  readonly spec: ServiceSpec;
+  readonly instanceId: string;
+  readonly port: number;
+  readonly env: Record<string, string>;
+  readonly logFile: string;
+  /** Each line the process writes, to show it prefixed with the instance id. */
+  readonly onLine?: (instanceId: string, line: string) => void;
+  readonly onExit?: (instance: ServiceProcess, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/**
+ * One running service instance: a Node process in its own process group (so a Ctrl-C reaches the
+ * runner first, which then stops services in order), its output kept in a log file.
+ */
+export class ServiceProcess {
+  readonly child: ChildProcess;
+  state: InstanceState = 'starting';
+  private readonly exited: Promise<void>;
+
+  constructor(readonly options: ServiceProcessOptions) {
+    const log = fs.createWriteStream(options.logFile, { flags: 'a' });
+    this.child = spawn(process.execPath, [entryPoint(options.spec)], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      stream.pipe(log, { end: false });
+      createInterface({ input: stream }).on('line', (line) => options.onLine?.(options.instanceId, line));
+    }
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.state = 'exited';
+        log.end();
+        options.onExit?.(this, code, signal);
+        resolve();
+      }),
+    );
+  }
+
+  get service(): string {
+    return this.options.spec.name;
+  }
+
+  get instanceId(): string {
+    return this.options.instanceId;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get port(): number {
+    return this.options.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Polls `/health/ready` until it answers 200; fails if the process exits or time runs out. */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running)
+        throw new Error(`${this.instanceId} exited while starting; see ${this.options.logFile}`);
+      try {
+        const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) {
+          this.state = 'ready';
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(
+      `${this.instanceId} was not ready within ${timeoutMs / 1000} s; see ${this.options.logFile}`,
+    );
+  }
+
+  /** SIGTERM (graceful: leave the registry, finish in-flight requests), SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    if (!this.running) return;
+    this.state = 'stopping';
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** SIGKILL: no goodbye, as a crash or a lost machine would look to the rest of the platform. */
+  kill(): void {
+    if (this.running) this.child.kill('SIGKILL');
+  }
+
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+}

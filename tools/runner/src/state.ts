@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What a running platform looks like, written by the runner and read by `npm run status`. */
+export interface PlatformState {
+  readonly runnerPid: number;
+  readonly startedAt: string;
+  readonly adminToken: string;
+  readonly gatewayUrl: string;
+  readonly infrastructure: {
+    readonly postgres: { readonly url: string; readonly pid: number | null; readonly managed: boolean };
+    readonly kafka: {
+      readonly brokers: readonly string[];
+      readonly pid: number | null;
+      readonly managed: boolean;
+    };
+  };
+  readonly instances: readonly InstanceRecord[];
+}
+
+export interface InstanceRecord {
+  readonly service: string;
+  readonly instanceId: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  readonly logFile: string;
+}
+
+export function statePaths(stateDir: string) {
+  return {
+    state: path.join(stateDir, 'state.json'),
+    lock: path.join(stateDir, 'runner.lock'),
+    logs: path.join(stateDir, 'logs'),
+    data: path.join(stateDir, 'data'),
+  };
+}
+
+export function writeState(stateDir: string, state: PlatformState): void {
+  const file = statePaths(stateDir).state;
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+export function readState(stateDir: string): PlatformState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(statePaths(stateDir).state, 'utf8')) as PlatformState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number | null | undefined): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class RunnerAlreadyRunningError extends Error {
+  constructor(
+    readonly pid: number,
+    stateDir: string,
+  ) {
+    super(
+      `a platform runner is already running (pid ${pid}, state in ${stateDir}). ` +
+        `Stop it with Ctrl-C in its terminal or \`kill ${pid}\`, or see it with \`npm run status\`.`,
+    );
+    this.name = 'RunnerAlreadyRunningError';
+  }
+}
+
+/**
+ * Makes this process the only runner for `stateDir`: creates the lock file exclusively, taking
+ * over a lock whose owner is dead. Returns a function that releases it.
+ */
+export function acquireRunnerLock(stateDir: string): () => void {
+  fs.mkdirSync(stateDir, { recursive: true });
+  const { lock } = statePaths(stateDir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => {
+        if (fs.readFileSync(lock, 'utf8') === String(process.pid)) fs.rmSync(lock, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(lock, 'utf8'));
+      if (isAlive(owner) && owner !== process.pid) throw new RunnerAlreadyRunningError(owner, stateDir);
+      fs.rmSync(lock, { force: true }); // left by a runner that died
+    }
+  }
+  throw new Error(`could not take the runner lock ${lock}`);
+}

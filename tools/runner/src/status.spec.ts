@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { renderStatus, type PlatformStatus } from './status.js';
+
+const status: PlatformStatus = {
+  running: true,
+  runner: { pid: 100, startedAt: '2026-01-01T00:00:00.000Z' },
+  adminToken: 'token-token-token-token',
+  gatewayUrl: 'http://127.0.0.1:8080',
+  infrastructure: {
+    postgres: {
+      address: '127.0.0.1:5433',
+      url: 'postgres://p:p@127.0.0.1:5433/postgres',
+      pid: 101,
+      managed: true,
+      state: 'running',
+    },
+    kafka: { brokers: ['127.0.0.1:9092'], pid: 102, managed: true, state: 'running' },
+  },
+  instances: [
+    {
+      service: 'gateway',
+      instanceId: 'gateway-1',
+      pid: 103,
+      port: 8080,
+      url: 'http://127.0.0.1:8080',
+      state: 'ready',
+    },
+    {
+      service: 'id-service',
+      instanceId: 'id-service-1',
+      pid: 104,
+      port: 3101,
+      url: 'http://127.0.0.1:3101',
+      state: 'down',
+    },
+  ],
+};
+
+describe(renderStatus.name, () => {
+  it('prints one aligned row per component with its address, pid and state, then the admin token', () => {
+    const lines = renderStatus(status, false).split('\n');
+    expect(lines[0]).toMatch(/^COMPONENT\s+INSTANCE\s+ADDRESS\s+PID\s+STATE$/);
+    expect(lines[1]).toMatch(/^postgres\s+embedded\s+127\.0\.0\.1:5433\s+101\s+running$/);
+    expect(lines[2]).toMatch(/^kafka\s+kraft, 1 node\s+127\.0\.0\.1:9092\s+102\s+running$/);
+    expect(lines[4]).toMatch(/^id-service\s+id-service-1\s+127\.0\.0\.1:3101\s+104\s+down$/);
+    const stateColumn = lines[0]!.indexOf('STATE');
+    for (const line of lines.slice(1, 5)) expect(line.search(/(running|ready|down)$/)).toBe(stateColumn);
+    expect(renderStatus(status, false)).toContain('token-token-token-token');
+  });
+
+  it('says plainly when no platform runs', () => {
+    expect(renderStatus({ running: false, instances: [] }, false)).toContain('No platform is running');
+  });
+});

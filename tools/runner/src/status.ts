@@ -1,0 +1,141 @@
+import net from 'node:net';
+
+import { isAlive, readState } from './state.js';
+
+export type InstanceState = 'ready' | 'not ready' | 'down';
+export type InfraState = 'running' | 'down';
+
+export interface InstanceStatus {
+  readonly service: string;
+  readonly instanceId: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  readonly state: InstanceState;
+}
+
+export interface PlatformStatus {
+  readonly running: boolean;
+  readonly runner?: { readonly pid: number; readonly startedAt: string };
+  readonly adminToken?: string;
+  readonly gatewayUrl?: string;
+  readonly infrastructure?: {
+    readonly postgres: {
+      readonly address: string;
+      readonly url: string;
+      readonly pid: number | null;
+      readonly managed: boolean;
+      readonly state: InfraState;
+    };
+    readonly kafka: {
+      readonly brokers: readonly string[];
+      readonly pid: number | null;
+      readonly managed: boolean;
+      readonly state: InfraState;
+    };
+  };
+  readonly instances: readonly InstanceStatus[];
+}
+
+/** Reads the runner's state file and checks every component for real (pid alive, health answers). */
+export async function platformStatus(stateDir: string): Promise<PlatformStatus> {
+  const state = readState(stateDir);
+  if (!state || !isAlive(state.runnerPid)) return { running: false, instances: [] };
+  const { postgres, kafka } = state.infrastructure;
+  const postgresAddress = new URL(postgres.url).host;
+  const [postgresUp, kafkaUp, instances] = await Promise.all([
+    tcpOpen(postgresAddress),
+    tcpOpen(kafka.brokers[0] ?? ''),
+    Promise.all(
+      state.instances.map(async (instance) => ({
+        service: instance.service,
+        instanceId: instance.instanceId,
+        pid: instance.pid,
+        port: instance.port,
+        url: instance.url,
+        state: isAlive(instance.pid) ? await readiness(instance.url) : ('down' as const),
+      })),
+    ),
+  ]);
+  return {
+    running: true,
+    runner: { pid: state.runnerPid, startedAt: state.startedAt },
+    adminToken: state.adminToken,
+    gatewayUrl: state.gatewayUrl,
+    infrastructure: {
+      postgres: { address: postgresAddress, ...postgres, state: postgresUp ? 'running' : 'down' },
+      kafka: { ...kafka, state: kafkaUp ? 'running' : 'down' },
+    },
+    instances,
+  };
+}
+
+async function readiness(url: string): Promise<InstanceState> {
+  try {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok ? 'ready' : 'not ready';
+  } catch {
+    return 'down';
+  }
+}
+
+function tcpOpen(address: string): Promise<boolean> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The status as the table `npm start` and `npm run status` print. */
+export function renderStatus(status: PlatformStatus, color: boolean): string {
+  if (!status.running || !status.infrastructure || !status.runner) {
+    return 'No platform is running. Start one with `npm start`.\n';
+  }
+  const { postgres, kafka } = status.infrastructure;
+  const rows: string[][] = [
+    [
+      'postgres',
+      postgres.managed ? 'embedded' : 'external',
+      postgres.address,
+      String(postgres.pid ?? '-'),
+      postgres.state,
+    ],
+    [
+      'kafka',
+      kafka.managed ? 'kraft, 1 node' : 'external',
+      kafka.brokers.join(','),
+      String(kafka.pid ?? '-'),
+      kafka.state,
+    ],
+    ...status.instances.map((i) => [i.service, i.instanceId, `127.0.0.1:${i.port}`, String(i.pid), i.state]),
+  ];
+  const paint = (state: string) => {
+    if (!color) return state;
+    const code = state === 'ready' || state === 'running' ? 32 : state === 'not ready' ? 33 : 31;
+    return `\u001b[${code}m${state}\u001b[0m`;
+  };
+  const header = ['COMPONENT', 'INSTANCE', 'ADDRESS', 'PID', 'STATE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[], painted?: string) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? (painted ?? cell) : cell.padEnd(widths[i]! + 2)))
+      .join('');
+  return [
+    line(header),
+    ...rows.map((row) => line(row, paint(row[4]!))),
+    '',
+    `gateway      ${status.gatewayUrl}   (try: curl -X POST '${status.gatewayUrl}/api/ids/snowflake?count=3')`,
+    `admin token  ${status.adminToken}   (send "Authorization: Bearer <token>" to /admin/*)`,
+    `runner       pid ${status.runner.pid}, started ${status.runner.startedAt}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+
+import { REPO_ROOT } from '@platform/local-infra';
+import { startTestInfra, TEST_INFRA_ENV } from '@platform/testing';
+
+interface Step {
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * `npm test`: one PostgreSQL and one Kafka for the whole run (every package's integration tests
+ * share them through PLATFORM_TEST_INFRA), then typecheck, lint and tests of every workspace,
+ * then the end-to-end tests (which boot the platform the way `npm start` does), then formatting.
+ * Every step runs even if an earlier one failed; the exit code says whether all passed.
+ */
+export async function runTests(say: (message: string) => void): Promise<number> {
+  const started = Date.now();
+  say('starting PostgreSQL and Kafka for the test run');
+  const infra = await startTestInfra((message) => say(message));
+  say(
+    `test infrastructure ready: ${infra.infra.postgresUrl.replace(/:[^:@/]+@/, ':***@')}, kafka ${infra.infra.kafkaBrokers.join(',')}`,
+  );
+  const env = {
+    ...process.env,
+    [TEST_INFRA_ENV]: JSON.stringify(infra.infra),
+    TURBO_TELEMETRY_DISABLED: '1',
+  };
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const steps: Step[] = [
+    {
+      title: 'typecheck, lint and tests of every workspace',
+      command: 'npx',
+      args: [
+        'turbo',
+        'run',
+        'typecheck',
+        'lint',
+        'test',
+        '--concurrency=2',
+        '--continue',
+        '--output-logs=new-only',
+      ],
+    },
+    {
+      title: 'end-to-end tests',
+      command: 'npx',
+      args: ['turbo', 'run', 'test:e2e', '--output-logs=new-only'],
+    },
+    { title: 'formatting', command: 'npx', args: ['prettier', '--check', '.'] },
+  ];
+  const results: { title: string; ok: boolean; seconds: number }[] = [];
+  try {
+    for (const step of steps) {
+      if (interrupted) break;
+      say(`${step.title}: ${step.command} ${step.args.join(' ')}`);
+      const stepStarted = Date.now();
+      const code = await run(step.command, step.args, env);
+      results.push({ title: step.title, ok: code === 0, seconds: (Date.now() - stepStarted) / 1000 });
+    }
+  } finally {
+    say('stopping the test infrastructure');
+    await infra.stop();
+  }
+  for (const result of results)
+    say(`${result.ok ? 'PASS' : 'FAIL'}  ${result.title} (${result.seconds.toFixed(0)} s)`);
+  const ok = !interrupted && results.length === steps.length && results.every((r) => r.ok);
+  say(`${ok ? 'all tests passed' : 'tests FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return ok ? 0 : 1;
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', () => resolve(1));
+  });
+}
