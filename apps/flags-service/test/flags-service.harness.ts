@@ -1,5 +1,5 @@
 import { createServiceApp, type RunningService } from '@platform/service-kit';
-import type { TestService } from '@platform/testing';
+import { testServiceFactory, type TestService } from '@platform/testing';
 
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config/config.js';
@@ -9,19 +9,12 @@ import type { FlagsServiceConfig } from '../src/config/env.schema.js';
 export type FlagsServiceInstance = TestService<RunningService>;
 
 /** Options for `TestServices.start` that run one flags-service instance in the test process. */
-export function flagsService(options: {
-  readonly registryTopic: string;
-  readonly instanceId: string;
-  readonly databaseUrl: string;
-  readonly env?: Readonly<Record<string, string>>;
-}) {
-  return {
+export const flagsService = testServiceFactory(
+  {
     createServiceApp,
     name: 'flags-service',
     readConfig,
     module: (config: FlagsServiceConfig) => AppModule.forRoot(config),
-    registryTopic: options.registryTopic,
-    instanceId: options.instanceId,
-    env: { DATABASE_URL: options.databaseUrl, ...options.env },
-  };
-}
+  },
+  (settings: { readonly databaseUrl: string }) => ({ DATABASE_URL: settings.databaseUrl }),
+);

@@ -1,8 +1,15 @@
 import { expect } from '@jest/globals';
 
 import { createServiceApp, type RunningService } from '@platform/service-kit';
-import { eventually, requestJson, TEST_ADMIN_TOKEN, type TestService } from '@platform/testing';
+import {
+  eventually,
+  requestJson,
+  TEST_ADMIN_TOKEN,
+  testServiceFactory,
+  type TestService,
+} from '@platform/testing';
 
+import type { RegistryListing } from '../src/admin/admin.controller.js';
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config/config.js';
 import type { GatewayConfig } from '../src/config/env.schema.js';
@@ -10,40 +17,15 @@ import type { GatewayConfig } from '../src/config/env.schema.js';
 /** A gateway instance running in the test process. */
 export type GatewayInstance = TestService<RunningService>;
 
-/** Options for `TestServices.start` that run one gateway in the test process. */
-export function gateway(options: {
-  readonly registryTopic: string;
-  readonly instanceId: string;
-  readonly env?: Readonly<Record<string, string>>;
-}) {
-  return {
-    createServiceApp,
-    name: 'gateway',
-    readConfig,
-    module: (config: GatewayConfig) => AppModule.forRoot(config),
-    registryTopic: options.registryTopic,
-    instanceId: options.instanceId,
-    env: { ...options.env },
-  };
-}
+/** Options for `TestServices.start` that run one gateway instance in the test process. */
+export const gateway = testServiceFactory({
+  createServiceApp,
+  name: 'gateway',
+  readConfig,
+  module: (config: GatewayConfig) => AppModule.forRoot(config),
+});
 
-/** One instance as `GET /admin/registry` shows it. */
-export interface RegistryEntry {
-  readonly instanceId: string;
-  readonly address: string;
-  readonly version: string;
-  readonly zone: string;
-  readonly status: string;
-  readonly lastHeartbeat: string;
-  readonly heartbeatAgeMs: number;
-  readonly ttlMs: number;
-  readonly metadata: Record<string, string>;
-}
-
-export interface RegistryListing {
-  readonly caughtUp: boolean;
-  readonly services: Record<string, RegistryEntry[]>;
-}
+export type { InstanceView as RegistryEntry, RegistryListing } from '../src/admin/admin.controller.js';
 
 export const ADMIN_HEADERS = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 

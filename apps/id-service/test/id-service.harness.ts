@@ -1,5 +1,5 @@
 import { createServiceApp, type RunningService } from '@platform/service-kit';
-import type { TestService } from '@platform/testing';
+import { testServiceFactory, type TestService } from '@platform/testing';
 
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config/config.js';
@@ -9,22 +9,15 @@ import type { IdServiceConfig } from '../src/config/env.schema.js';
 export type IdServiceInstance = TestService<RunningService>;
 
 /** Options for `TestServices.start` that run one id-service instance in the test process. */
-export function idService(options: {
-  readonly registryTopic: string;
-  readonly instanceId: string;
-  readonly databaseUrl: string;
-  readonly env?: Readonly<Record<string, string>>;
-}) {
-  return {
+export const idService = testServiceFactory(
+  {
     createServiceApp,
     name: 'id-service',
     readConfig,
     module: (config: IdServiceConfig) => AppModule.forRoot(config),
-    registryTopic: options.registryTopic,
-    instanceId: options.instanceId,
-    env: { DATABASE_URL: options.databaseUrl, ...options.env },
-  };
-}
+  },
+  (settings: { readonly databaseUrl: string }) => ({ DATABASE_URL: settings.databaseUrl }),
+);
 
 /** The (datacenter, worker) pair an instance reports in its readiness check. */
 export interface WorkerLeaseHealth {

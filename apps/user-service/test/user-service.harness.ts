@@ -1,5 +1,5 @@
 import { createServiceApp, type RunningService } from '@platform/service-kit';
-import type { TestService } from '@platform/testing';
+import { testServiceFactory, type TestService } from '@platform/testing';
 
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config/config.js';
@@ -9,19 +9,12 @@ import type { UserServiceConfig } from '../src/config/env.schema.js';
 export type UserServiceInstance = TestService<RunningService>;
 
 /** Options for `TestServices.start` that run one user-service instance in the test process. */
-export function userService(options: {
-  readonly registryTopic: string;
-  readonly instanceId: string;
-  readonly shardUrl: string;
-  readonly env?: Readonly<Record<string, string>>;
-}) {
-  return {
+export const userService = testServiceFactory(
+  {
     createServiceApp,
     name: 'user-service',
     readConfig,
     module: (config: UserServiceConfig) => AppModule.forRoot(config),
-    registryTopic: options.registryTopic,
-    instanceId: options.instanceId,
-    env: { USER_SHARD_URLS: options.shardUrl, ...options.env },
-  };
-}
+  },
+  (settings: { readonly shardUrl: string }) => ({ USER_SHARD_URLS: settings.shardUrl }),
+);

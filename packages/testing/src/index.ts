@@ -5,7 +5,10 @@ export { LogCapture, type LogLine } from './log-capture.js';
 export {
   startTestService,
   TEST_ADMIN_TOKEN,
+  testServiceFactory,
   TestServices,
+  type AppUnderTest,
+  type InstancePlacement,
   type TestService,
   type RunningServiceLike,
   type ServiceAppFactory,

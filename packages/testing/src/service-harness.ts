@@ -22,7 +22,8 @@ export type ServiceAppFactory<C, M, R extends RunningServiceLike> = (options: {
   readonly logDestination: { write(line: string): void };
 }) => Promise<R>;
 
-export interface TestServiceOptions<C, M, R extends RunningServiceLike> {
+/** One app, as a test starts it: how to build its config and its root module. */
+export interface AppUnderTest<C, M, R extends RunningServiceLike> {
   readonly createServiceApp: ServiceAppFactory<NoInfer<C>, NoInfer<M>, R>;
   /** The service name, as found in the registry (`id-service`). */
   readonly name: string;
@@ -30,12 +31,39 @@ export interface TestServiceOptions<C, M, R extends RunningServiceLike> {
   readonly readConfig: (env: Record<string, string | undefined>) => C;
   /** The app's root module, built from its config. */
   readonly module: (config: C) => M;
+}
+
+export interface TestServiceOptions<C, M, R extends RunningServiceLike> extends AppUnderTest<C, M, R> {
   /** The registry topic of this test file (from `uniqueTopic`), so files never see each other. */
   readonly registryTopic: string;
   /** Distinct per instance. */
   readonly instanceId: string;
   /** The app's own variables (DATABASE_URL...) and overrides of the test defaults. */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Where one instance goes: its registry topic and id, plus overrides of any variable. */
+export interface InstancePlacement {
+  readonly registryTopic: string;
+  readonly instanceId: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Binds an app once, for all its tests: the result turns an instance's placement (and the app's
+ * own settings `X`, e.g. a database URL, mapped to variables by `appEnv`) into the options
+ * {@link TestServices.start} takes.
+ */
+export function testServiceFactory<C, M, R extends RunningServiceLike, X extends object = object>(
+  app: AppUnderTest<C, M, R>,
+  appEnv: (settings: X) => Record<string, string> = () => ({}),
+): (options: InstancePlacement & X) => TestServiceOptions<C, M, R> {
+  return (options) => ({
+    ...app,
+    registryTopic: options.registryTopic,
+    instanceId: options.instanceId,
+    env: { ...appEnv(options), ...options.env },
+  });
 }
 
 export type TestService<R extends RunningServiceLike> = R & {

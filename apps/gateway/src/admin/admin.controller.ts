@@ -5,7 +5,8 @@ import { AdminTokenGuard } from '@platform/service-kit';
 
 import { RouteTable } from '../routing/route-table.js';
 
-interface InstanceView {
+/** One instance as `GET /admin/registry` shows it. */
+export interface InstanceView {
   readonly instanceId: string;
   readonly address: string;
   readonly version: string;
@@ -15,6 +16,12 @@ interface InstanceView {
   readonly heartbeatAgeMs: number;
   readonly ttlMs: number;
   readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** The body of `GET /admin/registry`. */
+export interface RegistryListing {
+  readonly caughtUp: boolean;
+  readonly services: Record<string, InstanceView[]>;
 }
 
 /** The gateway's view of the platform. Admin token required. */
@@ -28,7 +35,7 @@ export class AdminController {
 
   /** `GET /admin/registry`: service → live instances, as this gateway sees them now. */
   @Get('registry')
-  registry(): { caughtUp: boolean; services: Record<string, InstanceView[]> } {
+  registry(): RegistryListing {
     const now = Date.now();
     const services: Record<string, InstanceView[]> = {};
     for (const [service, instances] of this.view.snapshot()) {
