@@ -8,7 +8,7 @@ export class RoundRobinPicker<E extends Endpoint = Endpoint> implements Picker<E
   readonly strategy = 'round-robin';
   private cursor = 0;
 
-  pick(endpoints: readonly E[], context?: PickContext): E | undefined {
+  pick(endpoints: readonly E[], context?: PickContext<E>): E | undefined {
     const count = endpoints.length;
     for (let step = 0; step < count; step++) {
       const candidate = endpoints[(this.cursor + step) % count]!;

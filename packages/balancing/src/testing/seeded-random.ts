@@ -1,0 +1,16 @@
+import type { Random } from '../picker.js';
+
+/**
+ * A tiny seeded PRNG (mulberry32) for deterministic tests: the same seed always gives the same
+ * sequence of numbers in [0, 1).
+ */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
