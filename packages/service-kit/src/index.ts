@@ -28,7 +28,17 @@ export {
   type FieldProblem,
 } from './errors/platform-error.js';
 export { PlatformExceptionFilter } from './errors/platform-exception.filter.js';
-export { ReadinessRegistry, type ReadinessCheck } from './health/readiness.registry.js';
+export {
+  ReadinessRegistry,
+  type ReadinessCheck,
+  type ReadinessCheckOptions,
+  type ReadinessResult,
+  type RegisteredCheck,
+} from './health/readiness.registry.js';
 export { ServiceKitModule } from './service-kit.module.js';
 export { ServiceContext } from './service-context.js';
 export { ZodPipe } from './validation/zod.pipe.js';
+export { injectFaults } from './faults/fault-hook.js';
+export { FaultInjector, type InjectedFault } from './faults/fault-injector.js';
+export { faultSettingsSchema, type FaultSettings } from './faults/fault-settings.js';
+export { FaultsDisabledError } from './faults/faults.controller.js';

@@ -2,6 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { FaultInjector } from './faults/fault-injector.js';
+import { FaultsController } from './faults/faults.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -11,12 +13,17 @@ import { ServiceContext } from './service-context.js';
 @Global()
 @Module({})
 export class ServiceKitModule {
-  static forRoot(context: ServiceContext): DynamicModule {
+  static forRoot(context: ServiceContext, faults: FaultInjector): DynamicModule {
     return {
       module: ServiceKitModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController],
-      providers: [{ provide: ServiceContext, useValue: context }, ReadinessRegistry, AdminTokenGuard],
+      controllers: [HealthController, MetricsController, FaultsController],
+      providers: [
+        { provide: ServiceContext, useValue: context },
+        { provide: FaultInjector, useValue: faults },
+        ReadinessRegistry,
+        AdminTokenGuard,
+      ],
       exports: [ServiceContext, ReadinessRegistry, AdminTokenGuard],
     };
   }

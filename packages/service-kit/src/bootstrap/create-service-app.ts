@@ -19,6 +19,8 @@ import {
 import type { BaseEnv } from '../config/base-env.schema.js';
 import { sendError } from '../errors/error-response.js';
 import { PlatformExceptionFilter } from '../errors/platform-exception.filter.js';
+import { injectFaults } from '../faults/fault-hook.js';
+import { FaultInjector } from '../faults/fault-injector.js';
 import { ReadinessRegistry } from '../health/readiness.registry.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
 import { ServiceKitModule } from '../service-kit.module.js';
@@ -80,6 +82,11 @@ export async function createServiceApp<C extends BaseEnv>(
       sendError(request, reply, error, logger),
   });
   instrumentFastify(adapter.getInstance(), { logger, metrics, quietPaths: QUIET_PATHS });
+  const faults = new FaultInjector();
+  if (config.FAULTS_ENABLED) {
+    logger.warn('fault injection is enabled (FAULTS_ENABLED=true): /admin/faults can slow or fail requests');
+    injectFaults(adapter.getInstance(), faults);
+  }
   // Once shutdown begins, every response closes its connection: an idle keep-alive connection
   // would otherwise hold the closing server open until the client's own idle timeout.
   let stopping = false;
@@ -88,7 +95,7 @@ export async function createServiceApp<C extends BaseEnv>(
     done(null, payload);
   });
 
-  @Module({ imports: [ServiceKitModule.forRoot(context), options.module(config)] })
+  @Module({ imports: [ServiceKitModule.forRoot(context, faults), options.module(config)] })
   class ServiceRootModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, adapter, {

@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 
 import { LOG_LEVELS } from '@platform/observability';
 
-import { hostPortListVar, intVar, nameVar } from './env-vars.js';
+import { boolVar, hostPortListVar, intVar, nameVar } from './env-vars.js';
 
 /**
  * Variables every service reads. A service's own schema extends this one
@@ -36,6 +36,8 @@ export const baseEnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: intVar(0, 60_000).default(1_000),
   /** Give up on a graceful shutdown after this long and exit with an error. */
   SHUTDOWN_TIMEOUT_MS: intVar(1_000, 300_000).default(20_000),
+  /** Allow /admin/faults to make this instance slow or failing, for experiments. Never in production. */
+  FAULTS_ENABLED: boolVar().default(false),
   /** Set by the platform runner: stop gracefully when that process is gone. */
   PLATFORM_PARENT_PID: intVar(1, 4_194_304).optional(),
   KAFKA_BROKERS: hostPortListVar(),
@@ -45,6 +47,8 @@ export const baseEnvSchema = z.object({
   /** An instance whose heartbeats stop for this long is dropped from every live view. */
   REGISTRY_TTL_MS: intVar(1_000, 300_000).default(10_000),
   REGISTRY_HEARTBEAT_MS: intVar(100, 100_000).default(3_000),
+  /** Callers probe each instance they use at GET /health/ready this often (0: no active probes). */
+  UPSTREAM_HEALTH_CHECK_INTERVAL_MS: intVar(0, 600_000).default(5_000),
 });
 
 function resolveAdvertiseHost(value: string, context: z.RefinementCtx): string {

@@ -27,6 +27,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  rate_limited: 429,
   bad_gateway: 502,
   unavailable: 503,
   timeout: 504,

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'too_large'
+  | 'rate_limited'
   | 'unavailable'
   | 'bad_gateway'
   | 'timeout'
@@ -19,6 +20,7 @@ export const ERROR_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'not_found',
   'conflict',
   'too_large',
+  'rate_limited',
   'unavailable',
   'bad_gateway',
   'timeout',

@@ -67,11 +67,13 @@ function configFor(env: Record<string, string> = {}) {
   });
 }
 
-async function startNotes(): Promise<{ service: RunningService; logs: () => Record<string, unknown>[] }> {
+async function startNotes(
+  env: Record<string, string> = {},
+): Promise<{ service: RunningService; logs: () => Record<string, unknown>[] }> {
   const raw: string[] = [];
   const service = await createServiceApp({
     name: 'notes',
-    config: configFor(),
+    config: configFor(env),
     module: () => NotesModule,
     logDestination: { write: (line: string) => void raw.push(line) },
   });
@@ -285,5 +287,78 @@ describe(`${createServiceApp.name}: readiness and graceful shutdown`, () => {
     await stopping;
     expect(performance.now() - started).toBeLessThan(2_000);
     await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+  });
+});
+
+describe('fault injection', () => {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+  it('is off unless FAULTS_ENABLED is set: /admin/faults answers 404 saying how to turn it on', async () => {
+    const { service } = await startNotes();
+    try {
+      const response = await fetch(`${service.url}/admin/faults`, {
+        method: 'PUT',
+        headers: admin,
+        body: '{}',
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: 'faults_disabled' } });
+    } finally {
+      await service.shutdown('test');
+    }
+  });
+
+  it('when enabled, slows and fails requests as told, but never health, metrics or admin routes', async () => {
+    const { service } = await startNotes({ FAULTS_ENABLED: 'true' });
+    try {
+      expect((await fetch(`${service.url}/admin/faults`, { method: 'PUT', body: '{}' })).status).toBe(401);
+      const bad = await fetch(`${service.url}/admin/faults`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ errors: { share: 2 } }),
+      });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(await bad.json())).toContain('errors.share');
+
+      const slow = await fetch(`${service.url}/admin/faults`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ latency: { distribution: 'fixed', ms: 300 } }),
+      });
+      expect(slow.status).toBe(200);
+      let started = Date.now();
+      expect((await fetch(`${service.url}/notes/boom`)).status).toBe(500);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      started = Date.now();
+      expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(250);
+
+      await fetch(`${service.url}/admin/faults`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ errors: { share: 1, status: 503 } }),
+      });
+      const failed = await fetch(`${service.url}/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hi' }),
+      });
+      expect(failed.status).toBe(503);
+      expect(await failed.json()).toMatchObject({ error: { code: 'injected_fault' } });
+      expect((await fetch(`${service.url}/metrics`)).status).toBe(200);
+
+      const auth = { authorization: admin.authorization };
+      expect((await fetch(`${service.url}/admin/faults`, { method: 'DELETE', headers: auth })).status).toBe(
+        204,
+      );
+      const healed = await fetch(`${service.url}/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hi' }),
+      });
+      expect(healed.status).toBe(201);
+    } finally {
+      await service.shutdown('test');
+    }
   });
 });
