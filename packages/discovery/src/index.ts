@@ -28,11 +28,25 @@ export {
   type RegistryViewOptions,
   type RemovalReason,
 } from './registry-view.js';
+export { classify, isIdempotent, type FailureKind } from './client/failures.js';
+export { HealthProber, type HealthProberOptions } from './client/health-prober.js';
+export { OutlierDetector, type Ejection, type OutlierSettings } from './client/outlier-detector.js';
+export { RetryBudget, type RetryBudgetOptions } from './client/retry-budget.js';
 export {
+  DEFAULT_RESOLVED_POLICY,
   ServiceClient,
+  type AttemptEvent,
+  type ClientEvent,
   type InstanceSource,
+  type ResolvedPolicy,
   type ServiceClientOptions,
   type UpstreamRequest,
   type UpstreamResponse,
-} from './service-client.js';
+} from './client/service-client.js';
+export {
+  DEFAULT_UPSTREAM_POLICY,
+  upstreamPolicySchema,
+  type UpstreamPolicy,
+} from './client/upstream-policy.js';
+export { Liveness, type LivenessOptions } from './liveness.js';
 export { toServiceInstance, type ServiceInstance } from './service-instance.js';

@@ -7,6 +7,8 @@ export const REGISTRY_METRIC = {
   changes: 'registry_changes_total',
   invalidMessages: 'registry_invalid_messages_total',
   heartbeatAge: 'registry_heartbeat_age_seconds',
+  selfPreservation: 'registry_self_preservation',
+  msSinceContact: 'registry_seconds_since_contact',
 } as const;
 
 /** Turns a view's events and state into Prometheus metrics in `registry`. */
@@ -32,6 +34,22 @@ export function registerRegistryMetrics(view: RegistryView, registry: Registry):
       for (const [service, instances] of view.snapshot()) {
         this.set({ service }, Math.max(...instances.map((i) => now - i.heartbeatAt)) / 1000);
       }
+    },
+  });
+  new Gauge({
+    name: REGISTRY_METRIC.selfPreservation,
+    help: '1 while this view cannot read the registry topic and keeps every known instance instead of expiring them.',
+    registers: [registry],
+    collect() {
+      this.set(view.liveness.selfPreserving ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: REGISTRY_METRIC.msSinceContact,
+    help: 'Time since this view last read the registry topic successfully.',
+    registers: [registry],
+    collect() {
+      this.set(view.liveness.msSinceContact / 1000);
     },
   });
   const changes = new Counter({

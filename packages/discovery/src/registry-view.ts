@@ -6,6 +6,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@platform/observability';
 
 import { parseRegistryMessage, type InvalidReason } from './instance-record.js';
+import { Liveness } from './liveness.js';
 import { toServiceInstance, type ServiceInstance } from './service-instance.js';
 
 export type RemovalReason = 'left' | 'expired';
@@ -16,6 +17,8 @@ export interface RegistryViewEvents {
   removed: [instance: ServiceInstance, reason: RemovalReason];
   invalid: [reason: InvalidReason, problem: string];
   caughtUp: [];
+  /** Entered (true) or left (false) self-preservation: see {@link Liveness}. */
+  selfPreservation: [active: boolean];
 }
 
 export interface RegistryViewOptions {
@@ -27,6 +30,8 @@ export interface RegistryViewOptions {
   readonly now?: () => number;
   /** How often expired instances are removed and announced as such. */
   readonly sweepIntervalMs?: number;
+  /** No successful read of the topic for this long: stop expiring instances (default 3 s). */
+  readonly selfPreservationAfterMs?: number;
 }
 
 /**
@@ -34,6 +39,7 @@ export interface RegistryViewOptions {
  * view reads the topic from the start and then follows it. An instance is in the view from its
  * first valid record until its tombstone, or until its heartbeats stop for longer than its TTL.
  * Malformed messages are counted and ignored; they never crash the view or remove an instance.
+ * While the view cannot read Kafka it keeps what it knows instead of expiring it (see {@link Liveness}).
  */
 export class RegistryView extends EventEmitter<RegistryViewEvents> {
   private readonly instancesById = new Map<string, ServiceInstance>();
@@ -43,10 +49,15 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   /** Per partition: the offset to reach before the view counts as caught up. */
   private readonly catchUpTargets = new Map<number, bigint>();
   private isCaughtUp = false;
+  readonly liveness: Liveness;
 
   constructor(private readonly options: RegistryViewOptions) {
     super();
     this.now = options.now ?? Date.now;
+    this.liveness = new Liveness({
+      selfPreservationAfterMs: options.selfPreservationAfterMs ?? 3_000,
+      now: this.now,
+    });
   }
 
   /** Starts following the topic. Resolves once connected; see {@link whenCaughtUp}. */
@@ -63,7 +74,15 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
     });
+    this.consumer.on(this.consumer.events.FETCH, () => this.liveness.contact());
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+      this.options.logger.warn(
+        { err: payload.error, restart: payload.restart },
+        'the registry consumer crashed; kafkajs restarts it, and the view keeps what it knows meanwhile',
+      ),
+    );
     await this.consumer.connect();
+    this.liveness.contact();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
@@ -102,7 +121,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     const now = this.now();
     const result: ServiceInstance[] = [];
     for (const instance of this.instancesById.values()) {
-      if (instance.service === service && instance.status === 'up' && !isExpired(instance, now))
+      if (instance.service === service && instance.status === 'up' && !this.liveness.isExpired(instance, now))
         result.push(instance);
     }
     return result.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -113,7 +132,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     const now = this.now();
     const byService = new Map<string, ServiceInstance[]>();
     for (const instance of this.instancesById.values()) {
-      if (isExpired(instance, now)) continue;
+      if (this.liveness.isExpired(instance, now)) continue;
       const list = byService.get(instance.service) ?? [];
       list.push(instance);
       byService.set(instance.service, list);
@@ -143,6 +162,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         const existing = this.instancesById.get(parsed.instanceId);
         if (existing) {
           this.instancesById.delete(parsed.instanceId);
+          this.liveness.forget(parsed.instanceId);
           this.emit('removed', existing, 'left');
         }
         return;
@@ -151,7 +171,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         const instance = toServiceInstance(parsed.record);
         const existing = this.instancesById.get(instance.id);
         const now = this.now();
-        if (isExpired(instance, now)) {
+        if (this.liveness.isExpired(instance, now)) {
           // An old record, read while catching up: that instance is not live.
           this.instancesById.delete(instance.id);
           if (existing) this.emit('removed', existing, 'expired');
@@ -180,10 +200,24 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   }
 
   private sweep(): void {
+    const transition = this.liveness.update(this.instancesById.keys());
+    if (transition === 'entered') {
+      this.options.logger.warn(
+        { msSinceContact: this.liveness.msSinceContact, instances: this.instancesById.size },
+        'lost contact with the registry topic: self-preservation on, keeping every known instance',
+      );
+      this.emit('selfPreservation', true);
+    } else if (transition === 'left') {
+      this.options.logger.info(
+        'the registry topic is readable again: self-preservation off, instances get a fresh TTL',
+      );
+      this.emit('selfPreservation', false);
+    }
     const now = this.now();
     for (const [id, instance] of this.instancesById) {
-      if (isExpired(instance, now)) {
+      if (this.liveness.isExpired(instance, now)) {
         this.instancesById.delete(id);
+        this.liveness.forget(id);
         this.emit('removed', instance, 'expired');
       }
     }
@@ -210,8 +244,4 @@ async function fetchOffsets(kafka: Kafka, topic: string, timeoutMs = 15_000) {
   } finally {
     await admin.disconnect();
   }
-}
-
-function isExpired(instance: ServiceInstance, now: number): boolean {
-  return now - instance.heartbeatAt > instance.ttlMs;
 }

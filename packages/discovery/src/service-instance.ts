@@ -14,6 +14,8 @@ export interface ServiceInstance extends Endpoint {
   readonly version: string;
   readonly zone: string;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Static weight for weighted round robin: metadata `weight` (a positive number), else 1. */
+  readonly weight: number;
   readonly status: 'up' | 'draining';
   readonly ttlMs: number;
   /** Unix ms of the last heartbeat. */
@@ -32,9 +34,15 @@ export function toServiceInstance(record: InstanceRecord): ServiceInstance {
     version: record.version,
     zone: record.zone,
     metadata: record.metadata,
+    weight: parseWeight(record.metadata['weight']),
     status: record.status,
     ttlMs: record.ttlMs,
     heartbeatAt: record.heartbeatAt,
     startedAt: record.startedAt,
   };
+}
+
+function parseWeight(value: string | undefined): number {
+  const weight = value === undefined ? 1 : Number(value);
+  return Number.isFinite(weight) && weight > 0 ? weight : 1;
 }

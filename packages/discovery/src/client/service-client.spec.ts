@@ -5,10 +5,13 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 
 import { createLogger, runWithRequestContext } from '@platform/observability';
 
-import { NoInstancesError, UpstreamTimeoutError, UpstreamUnreachableError } from './errors.js';
-import { INSTANCE_RECORD_VERSION } from './instance-record.js';
-import { ServiceClient, type ServiceClientOptions } from './service-client.js';
-import { toServiceInstance, type ServiceInstance } from './service-instance.js';
+import { DEFAULT_BREAKER_SETTINGS } from '@platform/breakers';
+
+import { NoInstancesError, UpstreamTimeoutError, UpstreamUnreachableError } from '../errors.js';
+import { INSTANCE_RECORD_VERSION } from '../instance-record.js';
+import { toServiceInstance, type ServiceInstance } from '../service-instance.js';
+import { ServiceClient, type ResolvedPolicy, type ServiceClientOptions } from './service-client.js';
+import { DEFAULT_UPSTREAM_POLICY } from './upstream-policy.js';
 
 const logger = createLogger({ service: 'test', instance: 'test', level: 'silent' });
 
@@ -80,10 +83,38 @@ async function deadInstance(id: string): Promise<ServiceInstance> {
   return instanceAt(id, port);
 }
 
-function clientFor(instances: ServiceInstance[], options: Partial<ServiceClientOptions> = {}): ServiceClient {
+type PolicyChange = {
+  readonly [K in keyof ResolvedPolicy]?: ResolvedPolicy[K] extends object
+    ? Partial<ResolvedPolicy[K]>
+    : ResolvedPolicy[K];
+};
+
+/** Round robin (predictable for tests), the default limits otherwise, with `change` applied. */
+function policy(change: PolicyChange = {}): ResolvedPolicy {
+  const base: ResolvedPolicy = {
+    ...DEFAULT_UPSTREAM_POLICY,
+    strategy: 'round-robin',
+    instanceBreaker: { ...DEFAULT_BREAKER_SETTINGS, volumeThreshold: 1_000, callTimeoutMs: 0 },
+  };
+  return {
+    ...base,
+    ...change,
+    timeouts: { ...base.timeouts, ...change.timeouts },
+    retries: { ...base.retries, ...change.retries },
+    outlier: { ...base.outlier, ...change.outlier },
+    instanceBreaker: { ...base.instanceBreaker, ...change.instanceBreaker },
+  };
+}
+
+function clientFor(
+  instances: ServiceInstance[],
+  change: PolicyChange = {},
+  options: Partial<ServiceClientOptions> = {},
+): ServiceClient {
   const client = new ServiceClient({
     instances: { instances: (service) => (service === 'users' ? instances : []) },
     logger,
+    defaultPolicy: policy(change),
     ...options,
   });
   clients.push(client);
@@ -123,7 +154,7 @@ describe(ServiceClient.name, () => {
     await first.body.dump();
     expect(first).toMatchObject({ statusCode: 200, attempts: 2, instance: { id: 'users-b' } });
 
-    // Quarantined: the next requests go straight to the live instance.
+    // Ejected: the next requests go straight to the live instance.
     for (let i = 0; i < 4; i++) {
       const next = await client.request('users', { method: 'POST', path: '/users', body: '{}' });
       await next.body.dump();
@@ -132,9 +163,11 @@ describe(ServiceClient.name, () => {
     expect(live.received).toHaveLength(5);
   });
 
-  it('tries the dead instance again once its quarantine is over', async () => {
+  it('tries the dead instance again once its ejection is over', async () => {
     const live = await upstream('users-b');
-    const client = clientFor([await deadInstance('users-a'), live.instance], { quarantineMs: 100 });
+    const client = clientFor([await deadInstance('users-a'), live.instance], {
+      outlier: { baseEjectionMs: 100, maxEjectionMs: 100 },
+    });
     await (await client.request('users', { method: 'GET', path: '/' })).body.dump();
     await new Promise((resolve) => setTimeout(resolve, 150));
 
@@ -192,7 +225,7 @@ describe(ServiceClient.name, () => {
     const dead = await Promise.all(
       ['users-a', 'users-b', 'users-c', 'users-d'].map((id) => deadInstance(id)),
     );
-    const client = clientFor(dead, { maxAttempts: 3 });
+    const client = clientFor(dead, { retries: { maxAttempts: 3 } });
 
     await expect(client.request('users', { method: 'GET', path: '/' })).rejects.toThrow(
       /^could not reach users \(3 instances tried\): .*ECONNREFUSED/,
@@ -214,7 +247,7 @@ describe(ServiceClient.name, () => {
 
   it('gives up with UpstreamTimeoutError when an instance does not answer in time', async () => {
     const silent = await upstream('users-a', () => undefined);
-    const client = clientFor([silent.instance], { requestTimeoutMs: 200 });
+    const client = clientFor([silent.instance], { timeouts: { perTryMs: 200, totalMs: 200 } });
 
     const started = performance.now();
     await expect(client.request('users', { method: 'GET', path: '/' })).rejects.toBeInstanceOf(
@@ -238,5 +271,115 @@ describe(ServiceClient.name, () => {
       undefined,
       'explicit',
     ]);
+  });
+
+  describe('when an instance answers with a server error', () => {
+    const failing = (id: string, status = 503) =>
+      upstream(id, (_request, response) => {
+        response.statusCode = status;
+        response.end('{}');
+      });
+
+    it('sends an idempotent request to another instance, but not a POST', async () => {
+      const [bad, good] = [await failing('users-a'), await upstream('users-b')];
+      const client = clientFor([bad.instance, good.instance]);
+
+      const get = await client.request('users', { method: 'GET', path: '/users/1' });
+      await get.body.dump();
+      expect(get).toMatchObject({ statusCode: 200, attempts: 2, instance: { id: 'users-b' } });
+
+      // Round robin comes back to the failing instance for the POST, which keeps its 503.
+      const post = await client.request('users', { method: 'POST', path: '/orders', body: '{}' });
+      await post.body.dump();
+      expect(post).toMatchObject({ statusCode: 503, attempts: 1, instance: { id: 'users-a' } });
+    });
+
+    it('ejects an instance after consecutive failures, for longer each time it happens again', async () => {
+      const [bad, good] = [await failing('users-a'), await upstream('users-b')];
+      const client = clientFor([bad.instance, good.instance], {
+        retries: { maxAttempts: 1 },
+        outlier: { consecutiveFailures: 3, baseEjectionMs: 200, maxEjectionMs: 10_000 },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const response = await client.request('users', { method: 'GET', path: '/' });
+        await response.body.dump();
+        statuses.push(response.statusCode);
+      }
+      // Three 503s (every other request), then the bad instance is out and everything succeeds.
+      expect(statuses.filter((s) => s === 503)).toHaveLength(3);
+      expect(statuses.slice(6)).toEqual([200, 200, 200, 200, 200, 200]);
+      const ejection = client.describe('users').find((e) => e.instance.id === 'users-a')?.ejection;
+      expect(ejection).toMatchObject({ count: 1 });
+
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      for (let i = 0; i < 6; i++)
+        await (await client.request('users', { method: 'GET', path: '/' })).body.dump();
+      expect(client.describe('users').find((e) => e.instance.id === 'users-a')?.ejection).toMatchObject({
+        count: 2,
+      });
+    });
+
+    it('keeps retries within the budget when every instance fails', async () => {
+      const all = await Promise.all(['users-a', 'users-b', 'users-c'].map((id) => failing(id, 500)));
+      const client = clientFor(
+        all.map((u) => u.instance),
+        {
+          retries: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 0 },
+          outlier: { consecutiveFailures: 1_000 },
+        },
+      );
+      for (let i = 0; i < 100; i++)
+        await (await client.request('users', { method: 'GET', path: '/' })).body.dump();
+
+      const sent = all.reduce((total, u) => total + u.received.length, 0);
+      // Without a budget 100 requests would have become 300 attempts.
+      expect(sent).toBeGreaterThanOrEqual(100);
+      expect(sent).toBeLessThanOrEqual(120);
+      expect(client.retryBudgetRemaining('users')).toBe(0);
+    });
+
+    it('stops sending to an instance whose breaker opened', async () => {
+      const [bad, good] = [await failing('users-a', 500), await upstream('users-b')];
+      const client = clientFor([bad.instance, good.instance], {
+        retries: { maxAttempts: 1 },
+        outlier: { consecutiveFailures: 1_000 },
+        instanceBreaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 60_000 },
+      });
+      for (let i = 0; i < 20; i++)
+        await (await client.request('users', { method: 'GET', path: '/' })).body.dump();
+
+      expect(client.describe('users').find((e) => e.instance.id === 'users-a')?.breaker).toBe('open');
+      expect(bad.received.length).toBeLessThanOrEqual(5);
+      expect(good.received.length).toBeGreaterThanOrEqual(15);
+    });
+  });
+
+  it('stops sending to an instance whose /health/ready fails, and resumes once it passes', async () => {
+    let ready = false;
+    const flaky = await upstream('users-a', (request, response) => {
+      response.statusCode = request.url === '/health/ready' && !ready ? 503 : 200;
+      response.end(JSON.stringify({ servedBy: 'users-a' }));
+    });
+    const good = await upstream('users-b');
+    const client = clientFor([flaky.instance, good.instance], {}, { healthCheckIntervalMs: 50 });
+    await servedBy(client); // the client starts probing the services it uses
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    const answers = new Set<string>();
+    for (let i = 0; i < 6; i++) answers.add(await servedBy(client));
+    expect(answers).toEqual(new Set(['users-b']));
+
+    ready = true;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (let i = 0; i < 6; i++) answers.add(await servedBy(client));
+    expect(answers).toEqual(new Set(['users-a', 'users-b']));
+  });
+
+  it('still tries an instance when every one is ejected (panic mode) rather than failing outright', async () => {
+    const only = await upstream('users-a');
+    const client = clientFor([only.instance]);
+    // One instance can never be ejected (at most 50% of a service are), so it always gets traffic.
+    expect(await servedBy(client)).toBe('users-a');
   });
 });

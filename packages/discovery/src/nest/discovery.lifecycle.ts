@@ -15,10 +15,11 @@ import type { Kafka } from 'kafkajs';
 import { ensureTopic, KafkaProbe } from '@platform/kafka';
 import { ReadinessRegistry, ServiceContext } from '@platform/service-kit';
 
+import { registerClientMetrics } from '../client/client-metrics.js';
 import { RegistryAnnouncer } from '../registry-announcer.js';
 import { registerRegistryMetrics } from '../registry-metrics.js';
 import { RegistryView } from '../registry-view.js';
-import { ServiceClient } from '../service-client.js';
+import { ServiceClient } from '../client/service-client.js';
 import {
   DISCOVERY_KAFKA,
   DISCOVERY_OPTIONS,
@@ -54,7 +55,9 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
   }
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('kafka', () => this.probe.check());
+    this.readiness.register('kafka', () => this.probe.check(), {
+      critical: this.options.kafkaCritical ?? true,
+    });
     await ensureTopic(this.kafka, {
       topic: this.options.topic,
       compacted: true,
@@ -63,9 +66,18 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
     if (this.view) {
       const view = this.view;
       registerRegistryMetrics(view, this.context.metrics);
+      if (this.client) registerClientMetrics(this.client, this.context.metrics);
       this.readiness.register('registry', () => {
         if (!view.caughtUp) return Promise.reject(new Error('still reading the registry topic'));
-        return Promise.resolve({ services: view.snapshot().size });
+        const services = view.snapshot().size;
+        if (!view.liveness.selfPreserving) return Promise.resolve({ services });
+        return Promise.resolve({
+          degraded: true,
+          services,
+          selfPreservation: true,
+          since: new Date(view.liveness.since).toISOString(),
+          msSinceContact: view.liveness.msSinceContact,
+        });
       });
       await view.start();
       const caughtUp = await view.whenCaughtUp(CATCH_UP_TIMEOUT_MS);

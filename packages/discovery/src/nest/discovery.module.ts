@@ -5,7 +5,7 @@ import { createKafka } from '@platform/kafka';
 import { ServiceContext } from '@platform/service-kit';
 
 import { RegistryView } from '../registry-view.js';
-import { ServiceClient } from '../service-client.js';
+import { ServiceClient } from '../client/service-client.js';
 import { DiscoveryLifecycle } from './discovery.lifecycle.js';
 import { DISCOVERY_KAFKA, DISCOVERY_OPTIONS, type DiscoveryModuleOptions } from './discovery.options.js';
 import { RegistrationMetadata } from './registration-metadata.js';
@@ -54,6 +54,7 @@ export class DiscoveryModule {
             new ServiceClient({
               ...options.client,
               instances: view,
+              localZone: context.zone,
               logger: context.logger.child({ component: 'service-client' }),
             }),
         },

@@ -1,6 +1,6 @@
 import type { BaseEnv } from '@platform/service-kit';
 
-import type { ServiceClientOptions } from '../service-client.js';
+import type { ServiceClientOptions } from '../client/service-client.js';
 
 export interface DiscoveryModuleOptions {
   readonly brokers: readonly string[];
@@ -26,10 +26,15 @@ export interface DiscoveryModuleOptions {
    * so the gateway retries such requests on another instance even for POST.
    */
   readonly retrySafe?: boolean;
+  /**
+   * Whether Kafka being unreachable makes this instance not ready (default true). The gateway says
+   * false: it keeps routing on its last-known view (static stability), reported as degraded.
+   */
+  readonly kafkaCritical?: boolean;
   /** Settings of the {@link ServiceClient} (with `watch`). */
   readonly client?: Pick<
     ServiceClientOptions,
-    'maxAttempts' | 'requestTimeoutMs' | 'connectTimeoutMs' | 'quarantineMs'
+    'defaultPolicy' | 'connectTimeoutMs' | 'healthCheckIntervalMs'
   >;
 }
 
@@ -44,7 +49,10 @@ export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
 /** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS). */
 export function discoveryOptionsFrom(
   config: BaseEnv,
-  roles: Pick<DiscoveryModuleOptions, 'announce' | 'watch' | 'routes' | 'retrySafe' | 'client'>,
+  roles: Pick<
+    DiscoveryModuleOptions,
+    'announce' | 'watch' | 'routes' | 'retrySafe' | 'kafkaCritical' | 'client'
+  >,
 ): DiscoveryModuleOptions {
   if (config.REGISTRY_HEARTBEAT_MS * 2 > config.REGISTRY_TTL_MS) {
     throw new Error(
@@ -60,5 +68,6 @@ export function discoveryOptionsFrom(
     heartbeatIntervalMs: config.REGISTRY_HEARTBEAT_MS,
     drainMs: config.SHUTDOWN_DRAIN_MS,
     ...roles,
+    client: { healthCheckIntervalMs: config.UPSTREAM_HEALTH_CHECK_INTERVAL_MS, ...roles.client },
   };
 }
