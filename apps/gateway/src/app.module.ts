@@ -1,29 +1,43 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
-import { DiscoveryModule, discoveryOptionsFrom, RegistryView } from '@platform/discovery';
+import {
+  DEFAULT_UPSTREAM_POLICY,
+  DiscoveryModule,
+  discoveryOptionsFrom,
+  RegistryView,
+} from '@platform/discovery';
 import { ServiceContext } from '@platform/service-kit';
 
 import { AdminController } from './admin/admin.controller.js';
 import { GATEWAY_CONFIG } from './config/config.js';
 import type { GatewayConfig } from './config/env.schema.js';
+import { GatewayMetrics } from './proxy/gateway-metrics.js';
 import { ProxyRoutes } from './proxy/proxy.routes.js';
+import { mergePatch, RoutePolicies } from './routing/route-policies.js';
+import { BUILT_IN_ROUTE_OVERRIDES, defaultRoutePolicy } from './routing/route-policy.js';
 import { RouteTable } from './routing/route-table.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
+    const base = defaultRoutePolicy({
+      strategy: config.UPSTREAM_STRATEGY,
+      timeouts: {
+        perTryMs: Math.min(config.UPSTREAM_TRY_TIMEOUT_MS, config.UPSTREAM_TIMEOUT_MS),
+        totalMs: config.UPSTREAM_TIMEOUT_MS,
+      },
+      retries: { ...DEFAULT_UPSTREAM_POLICY.retries, maxAttempts: config.UPSTREAM_MAX_ATTEMPTS },
+    });
+    const overrides: Record<string, unknown> = { ...BUILT_IN_ROUTE_OVERRIDES };
+    for (const [segment, override] of Object.entries(config.GATEWAY_ROUTE_POLICIES)) {
+      overrides[segment] = mergePatch(overrides[segment] ?? {}, override);
+    }
     return {
       module: AppModule,
       imports: [
         DiscoveryModule.forRoot(
-          discoveryOptionsFrom(config, {
-            announce: true,
-            watch: true,
-            client: {
-              requestTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
-              maxAttempts: config.UPSTREAM_MAX_ATTEMPTS,
-            },
-          }),
+          // Static stability: without Kafka the gateway keeps routing on its last view (degraded, not down).
+          discoveryOptionsFrom(config, { announce: true, watch: true, kafkaCritical: false }),
         ),
       ],
       controllers: [AdminController],
@@ -39,6 +53,12 @@ export class AppModule {
             return table;
           },
         },
+        {
+          provide: RoutePolicies,
+          inject: [ServiceContext],
+          useFactory: (context: ServiceContext) => new RoutePolicies(base, overrides, context.logger),
+        },
+        GatewayMetrics,
         ProxyRoutes,
       ],
     };

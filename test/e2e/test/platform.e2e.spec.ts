@@ -253,7 +253,8 @@ describe('instances coming and going', () => {
     const servedBy = new Set<string>();
     for (let i = 0; i < 10; i++)
       servedBy.add((await api('POST', '/api/ids/snowflake')).headers.get('x-served-by') ?? '');
-    expect(servedBy).toEqual(new Set(['id-service-2', 'id-service-new']));
+    // Peak EWMA (the default) favours the new, idle instance; it must at least get traffic.
+    expect(servedBy).toContain('id-service-new');
     await instance.stop();
   });
 });

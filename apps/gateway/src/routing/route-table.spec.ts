@@ -22,6 +22,7 @@ function instance(service: string, metadata: Record<string, string>): ServiceIns
     ttlMs: 10_000,
     heartbeatAt: 1_700_000_000_000,
     startedAt: 1_700_000_000_000,
+    weight: 1,
   };
 }
 

@@ -79,7 +79,14 @@ describe(ProxyRoutes.name, () => {
       createTestDatabase('gateway_proxy_ids'),
       createTestDatabase('gateway_proxy_flags'),
     ]);
-    edge = await services.start(gateway({ registryTopic, instanceId: 'gateway-proxy' }));
+    edge = await services.start(
+      gateway({
+        registryTopic,
+        instanceId: 'gateway-proxy',
+        // Round robin on this route, so the alternation between instances is exact.
+        env: { GATEWAY_ROUTE_POLICIES: JSON.stringify({ ids: { upstream: { strategy: 'round-robin' } } }) },
+      }),
+    );
     idA = await services.start(idService({ registryTopic, instanceId: 'id-a', databaseUrl: idDatabase.url }));
     // Drains like a real deployment, so callers learn it left before it stops serving.
     idB = await services.start(
