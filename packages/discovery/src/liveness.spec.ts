@@ -31,39 +31,44 @@ describe(Liveness.name, () => {
     expect(liveness.isExpired(a, now)).toBe(false);
     now = 11_001;
     liveness.contact();
-    expect(liveness.update(['a'])).toBeUndefined();
+    expect(liveness.update()).toBeUndefined();
     expect(liveness.isExpired(a, now)).toBe(true);
   });
 
-  it('stops expiring anything after losing contact, and says when it entered and left', () => {
+  it('stops every TTL as soon as a read is overdue, even a TTL shorter than the self-preservation delay', () => {
     let now = 0;
-    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
-    const a = instance('a', 0);
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, contactGapMs: 1_000, now: () => now });
+    const a = instance('a', 0, 1_500);
+    now = 900;
+    liveness.contact(); // the last read before Kafka goes away
     now = 2_999;
-    expect(liveness.update(['a'])).toBeUndefined();
-    now = 3_001;
-    expect(liveness.update(['a'])).toBe('entered');
+    expect(liveness.update()).toBeUndefined();
+    expect(liveness.isExpired(a, now)).toBe(false); // heartbeat 3 s old, but only 0.9 s of it readable
+    now = 3_901;
+    expect(liveness.update()).toBe('entered');
     expect(liveness.selfPreserving).toBe(true);
     now = 60_000; // a whole minute without heartbeats: still kept
     expect(liveness.isExpired(a, now)).toBe(false);
     liveness.contact();
-    expect(liveness.update(['a'])).toBe('left');
+    expect(liveness.update()).toBe('left');
     expect(liveness.selfPreserving).toBe(false);
   });
 
-  it('gives instances kept through an outage a fresh TTL from the moment contact returns', () => {
+  it('lets TTLs run on from where they stopped once contact returns', () => {
     let now = 0;
     const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
     const kept = instance('kept', 0, 1_000);
-    const unknown = instance('unknown', 0, 1_000);
     now = 5_000;
-    liveness.update(['kept']);
+    liveness.update();
     now = 30_000;
+    liveness.contact(); // 30 s without contact: none of it counts
+    liveness.update();
+    expect(liveness.isExpired(kept, 30_999)).toBe(false);
+    now = 31_001;
     liveness.contact();
-    liveness.update(['kept']);
-    expect(liveness.isExpired(kept, 30_500)).toBe(false);
-    expect(liveness.isExpired(kept, 31_001)).toBe(true);
-    // A stale record the view never held (e.g. read again from the start) gets no grace.
-    expect(liveness.isExpired(unknown, 30_500)).toBe(true);
+    expect(liveness.isExpired(kept, now)).toBe(true);
+    // A record first read after the outage is judged the same way: one older than TTL + outage stays dead.
+    expect(liveness.isExpired(instance('stale', -5_000, 1_000), now)).toBe(true);
+    expect(liveness.isExpired(instance('recent', 30_500, 1_000), now)).toBe(false);
   });
 });

@@ -1,36 +1,49 @@
 import type { ServiceInstance } from './service-instance.js';
 
 export interface LivenessOptions {
-  /** Without a successful read of the topic for this long, stop expiring instances. */
+  /** Without a successful read of the topic for this long, report self-preservation. */
   readonly selfPreservationAfterMs: number;
+  /**
+   * A healthy consumer reads the topic several times a second (kafkajs fetches return at least every
+   * `maxWaitTimeInMs`); a longer silence than this counts as lost contact. Default 1 s.
+   */
+  readonly contactGapMs?: number;
   readonly now: () => number;
 }
 
 /**
- * Decides whether an instance is still live, and when not to decide at all.
+ * Decides whether an instance is still live.
  *
- * Normally an instance is live while its last heartbeat is younger than its TTL. But heartbeats
- * can also stop arriving because *this* process cannot read Kafka; then every instance would
- * expire at once and callers would have nowhere to send requests. So when the view has had no
- * contact with Kafka for a while it enters self-preservation (Eureka's term): it keeps every
- * instance it knows, and callers rely on passive health (failures, ejection) meanwhile. When
- * contact returns, the instances it kept get a fresh TTL from that moment: live ones heartbeat
- * within it, dead ones expire at its end.
+ * An instance is live while its last heartbeat is younger than its TTL — but only time during which
+ * this view could read the topic counts. Heartbeats also stop arriving when *this* process cannot read
+ * Kafka; if that time counted, every instance would expire at once and callers would have nowhere to
+ * send requests. So while contact is lost, the clock of every TTL stops (Eureka calls this
+ * self-preservation): the view keeps every instance it knows, and callers rely on passive health
+ * (failures, ejection) meanwhile. When contact returns the clocks run again from where they stopped:
+ * live instances heartbeat within their TTL, dead ones expire at its end. A record first read after
+ * the outage is judged the same way, so one older than its TTL plus the outage stays expired.
+ *
+ * Because the clocks stop as soon as a read is overdue (`contactGapMs`), this holds for TTLs of any
+ * length; `selfPreservationAfterMs` only decides when the mode is reported (logs, metrics, admin API).
  */
 export class Liveness {
   private lastContact: number;
   private preserving = false;
   private preservedSince = 0;
-  /** Instance id → time from which its TTL counts, for instances kept through an outage. */
-  private readonly graceFrom = new Map<string, number>();
+  /** The last finished stretch without contact, discounted from the age of older heartbeats. */
+  private lastGap = { start: 0, end: 0 };
+  private readonly contactGapMs: number;
 
   constructor(private readonly options: LivenessOptions) {
     this.lastContact = options.now();
+    this.contactGapMs = options.contactGapMs ?? 1_000;
   }
 
   /** A successful read of the topic (even one that brought nothing new). */
   contact(): void {
-    this.lastContact = this.options.now();
+    const now = this.options.now();
+    if (now - this.lastContact > this.contactGapMs) this.lastGap = { start: this.lastContact, end: now };
+    this.lastContact = now;
   }
 
   get selfPreserving(): boolean {
@@ -46,8 +59,8 @@ export class Liveness {
     return this.options.now() - this.lastContact;
   }
 
-  /** Re-evaluates the mode; returns the transition, if any. `known` are the ids in the view now. */
-  update(known: Iterable<string>): 'entered' | 'left' | undefined {
+  /** Re-evaluates the reported mode; returns the transition, if any. */
+  update(): 'entered' | 'left' | undefined {
     const now = this.options.now();
     const lost = now - this.lastContact > this.options.selfPreservationAfterMs;
     if (lost && !this.preserving) {
@@ -57,19 +70,20 @@ export class Liveness {
     }
     if (!lost && this.preserving) {
       this.preserving = false;
-      for (const id of known) this.graceFrom.set(id, now);
       return 'left';
     }
     return undefined;
   }
 
   isExpired(instance: ServiceInstance, now: number): boolean {
-    if (this.preserving) return false;
-    const from = Math.max(instance.heartbeatAt, this.graceFrom.get(instance.id) ?? 0);
-    return now - from > instance.ttlMs;
+    return this.age(instance.heartbeatAt, now) > instance.ttlMs;
   }
 
-  forget(id: string): void {
-    this.graceFrom.delete(id);
+  /** Time since `since` during which the topic was readable. */
+  private age(since: number, now: number): number {
+    // While contact is lost, time stands still at the last read.
+    const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
+    const overlap = Math.max(0, Math.min(end, this.lastGap.end) - Math.max(since, this.lastGap.start));
+    return end - since - overlap;
   }
 }

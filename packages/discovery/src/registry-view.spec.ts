@@ -27,7 +27,10 @@ function record(id: string, overrides: Partial<InstanceRecord> = {}): InstanceRe
   };
 }
 
-/** A view fed by hand with a clock the test moves; it is never started, so it never connects. */
+/**
+ * A view fed by hand with a clock the test moves; it is never started, so it never connects.
+ * `advance` also reads the topic every 250 ms of the way, as a running consumer's fetches would.
+ */
 function viewAt(start = T0) {
   let now = start;
   const view = new RegistryView({
@@ -46,7 +49,14 @@ function viewAt(start = T0) {
   const put = (value: InstanceRecord) =>
     view.apply(Buffer.from(value.instanceId), Buffer.from(JSON.stringify(value)));
   const ids = (service = 'users') => view.instances(service).map((instance: ServiceInstance) => instance.id);
-  return { view, events, put, ids, advance: (ms: number) => (now += ms) };
+  const advance = (ms: number) => {
+    const until = now + ms;
+    while (now < until) {
+      now = Math.min(until, now + 250);
+      view.liveness.contact();
+    }
+  };
+  return { view, events, put, ids, advance };
 }
 
 describe(RegistryView.name, () => {

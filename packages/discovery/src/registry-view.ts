@@ -48,6 +48,9 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   private sweepTimer: NodeJS.Timeout | undefined;
   /** Per partition: the offset to reach before the view counts as caught up. */
   private readonly catchUpTargets = new Map<number, bigint>();
+  /** Per partition: the offset of the next record to apply. */
+  private readonly nextOffsets = new Map<number, bigint>();
+  private stopped = false;
   private isCaughtUp = false;
   readonly liveness: Liveness;
 
@@ -67,33 +70,72 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
     }
     this.checkCaughtUp();
+    await this.follow();
+    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
+    this.sweepTimer.unref();
+  }
 
-    this.consumer = kafka.consumer({
+  /**
+   * Reads the topic with a consumer of its own group, from where the view got to (the start, the first
+   * time). A crashed consumer is replaced rather than restarted: a restarted one rejoins its old group,
+   * and a broker that was down still holds the old member and keeps the group waiting for it until its
+   * session times out (10 s here), so the view would stay stale that long after Kafka is back.
+   */
+  private async follow(): Promise<void> {
+    const { kafka, topic } = this.options;
+    const consumer = kafka.consumer({
       groupId: `registry-view.${this.options.viewerId}.${randomBytes(3).toString('hex')}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
     });
-    this.consumer.on(this.consumer.events.FETCH, () => this.liveness.contact());
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+    consumer.on(consumer.events.FETCH, () => this.liveness.contact());
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.options.logger.warn(
-        { err: payload.error, restart: payload.restart },
-        'the registry consumer crashed; kafkajs restarts it, and the view keeps what it knows meanwhile',
-      ),
-    );
-    await this.consumer.connect();
-    this.liveness.contact();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: ({ partition, message }) => {
-        this.apply(message.key, message.value);
-        this.progress(partition, BigInt(message.offset));
-        return Promise.resolve();
-      },
+        { err: payload.error },
+        'the registry consumer crashed; a new one takes over, and the view keeps what it knows meanwhile',
+      );
+      if (this.consumer === consumer) void this.replace(consumer);
     });
-    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
-    this.sweepTimer.unref();
+    try {
+      await consumer.connect();
+      this.liveness.contact();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: ({ partition, message }) => {
+          const offset = BigInt(message.offset);
+          // A replacement may see a few records again before its seek applies.
+          if (offset < (this.nextOffsets.get(partition) ?? 0n)) return Promise.resolve();
+          this.nextOffsets.set(partition, offset + 1n);
+          this.apply(message.key, message.value);
+          this.progress(partition, offset);
+          return Promise.resolve();
+        },
+      });
+      for (const [partition, offset] of this.nextOffsets)
+        consumer.seek({ topic, partition, offset: String(offset) });
+    } catch (error) {
+      await disconnectQuietly(consumer);
+      throw error;
+    }
+    this.consumer = consumer;
+  }
+
+  private async replace(crashed: Consumer): Promise<void> {
+    this.consumer = undefined;
+    await disconnectQuietly(crashed);
+    while (!this.stopped) {
+      try {
+        await this.follow();
+        if (this.stopped) await this.stop();
+        return;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not reconnect to the registry topic yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+      }
+    }
   }
 
   /** Resolves when every record that was on the topic at start has been read. */
@@ -142,9 +184,11 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.sweepTimer);
-    await this.consumer?.disconnect();
+    const consumer = this.consumer;
     this.consumer = undefined;
+    await consumer?.disconnect();
   }
 
   /** Applies one raw message. Public so the parsing rules can be tested without a broker. */
@@ -162,7 +206,6 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         const existing = this.instancesById.get(parsed.instanceId);
         if (existing) {
           this.instancesById.delete(parsed.instanceId);
-          this.liveness.forget(parsed.instanceId);
           this.emit('removed', existing, 'left');
         }
         return;
@@ -200,7 +243,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   }
 
   private sweep(): void {
-    const transition = this.liveness.update(this.instancesById.keys());
+    const transition = this.liveness.update();
     if (transition === 'entered') {
       this.options.logger.warn(
         { msSinceContact: this.liveness.msSinceContact, instances: this.instancesById.size },
@@ -208,20 +251,25 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       );
       this.emit('selfPreservation', true);
     } else if (transition === 'left') {
-      this.options.logger.info(
-        'the registry topic is readable again: self-preservation off, instances get a fresh TTL',
-      );
+      this.options.logger.info('the registry topic is readable again: self-preservation off, TTLs run again');
       this.emit('selfPreservation', false);
     }
     const now = this.now();
     for (const [id, instance] of this.instancesById) {
       if (this.liveness.isExpired(instance, now)) {
         this.instancesById.delete(id);
-        this.liveness.forget(id);
         this.emit('removed', instance, 'expired');
       }
     }
   }
+}
+
+/** Disconnects a consumer that may be broken, without waiting long for a broker that is gone. */
+async function disconnectQuietly(consumer: Consumer): Promise<void> {
+  await Promise.race([
+    consumer.disconnect().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+  ]);
 }
 
 /**

@@ -31,7 +31,8 @@ export async function startTestInfra(onProgress?: (message: string) => void): Pr
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    [postgres, kafka] = await Promise.all([
+    // Both start at once; if one fails, the other is still stopped (hence allSettled, not all).
+    const [pg, kf] = await Promise.allSettled([
       startPostgres({
         dataDir: path.join(dir, 'postgres'),
         port: await freePort(),
@@ -49,11 +50,15 @@ export async function startTestInfra(onProgress?: (message: string) => void): Pr
         onProgress,
       }),
     ]);
+    if (pg.status === 'fulfilled') postgres = pg.value;
+    if (kf.status === 'fulfilled') kafka = kf.value;
+    if (pg.status === 'rejected') throw pg.reason;
+    if (kf.status === 'rejected') throw kf.reason;
+    return { infra: { postgresUrl: pg.value.url(), kafkaBrokers: kf.value.brokers }, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { infra: { postgresUrl: postgres.url(), kafkaBrokers: kafka.brokers }, stop };
 }
 
 const STOP = Symbol.for('platform.testing.stopInfra');

@@ -256,6 +256,25 @@ describe(ServiceClient.name, () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('counts nothing in flight once the caller gave up or the deadline passed', async () => {
+    const stuck = await upstream('users-a', () => undefined); // never answers
+    const client = clientFor([stuck.instance], { timeouts: { totalMs: 200, perTryMs: 10_000 } });
+    const inflight = () => client.describe('users')[0]?.load.inflight;
+
+    const caller = new AbortController();
+    const abandoned = client.request('users', { method: 'GET', path: '/users/1', signal: caller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(inflight()).toBe(1);
+    caller.abort();
+    await expect(abandoned).rejects.toThrow();
+    expect(inflight()).toBe(0);
+
+    await expect(client.request('users', { method: 'GET', path: '/users/1' })).rejects.toBeInstanceOf(
+      UpstreamTimeoutError,
+    );
+    expect(inflight()).toBe(0);
+  });
+
   it('sends the request id of the request being served as x-request-id', async () => {
     const target = await upstream('users-a');
     const client = clientFor([target.instance]);
@@ -292,6 +311,17 @@ describe(ServiceClient.name, () => {
       const post = await client.request('users', { method: 'POST', path: '/orders', body: '{}' });
       await post.body.dump();
       expect(post).toMatchObject({ statusCode: 503, attempts: 1, instance: { id: 'users-a' } });
+    });
+
+    it("passes the last instance's own answer on rather than retrying with nowhere left to go", async () => {
+      const only = await failing('users-a');
+      const client = clientFor([only.instance]);
+
+      const get = await client.request('users', { method: 'GET', path: '/users/1' });
+      await get.body.dump();
+      expect(get).toMatchObject({ statusCode: 503, attempts: 1, instance: { id: 'users-a' } });
+      expect(only.received).toHaveLength(1);
+      expect(client.retryBudgetRemaining('users')).toBeGreaterThan(0);
     });
 
     it('ejects an instance after consecutive failures, for longer each time it happens again', async () => {

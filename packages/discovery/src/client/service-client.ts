@@ -195,7 +195,7 @@ export class ServiceClient {
             idempotent &&
             isRetryableStatus(response.statusCode) &&
             attempt < policy.retries.maxAttempts &&
-            this.mayRetry(upstream);
+            this.mayRetry(upstream, all, tried);
           this.emit({
             type: 'attempt',
             attempt: { service, instance: instance.id, outcome: 'http_error', latencyMs, retried: retry },
@@ -204,9 +204,16 @@ export class ServiceClient {
           await response.body.dump();
         } catch (error) {
           const latencyMs = this.now() - attemptStarted;
-          if (deadline.signal.aborted)
+          if (deadline.signal.aborted) {
+            // The instance was still busy when the whole request ran out of time: that counts against it.
+            finish({ latencyMs, ok: false });
             throw new UpstreamTimeoutError(service, policy.timeouts.totalMs, error);
-          if (upstreamRequest.signal?.aborted) throw error;
+          }
+          if (upstreamRequest.signal?.aborted) {
+            // The caller gave up; the instance took at least this long, which is all we know.
+            finish({ latencyMs, ok: true });
+            throw error;
+          }
           lastError = error;
           if (isCircuitOpenError(error)) {
             // Nothing was sent: try another instance, without touching the budget.
@@ -221,7 +228,7 @@ export class ServiceClient {
           finish({ latencyMs, ok: false });
           this.noteFailure(upstream, instance, all.length, kind === 'connect');
           const safe = kind === 'connect' || (idempotent && (kind === 'reset' || kind === 'timeout'));
-          const retry = safe && attempt < policy.retries.maxAttempts && this.mayRetry(upstream);
+          const retry = safe && attempt < policy.retries.maxAttempts && this.mayRetry(upstream, all, tried);
           this.emit({
             type: 'attempt',
             attempt: { service, instance: instance.id, outcome: kind, latencyMs, retried: retry },
@@ -234,6 +241,10 @@ export class ServiceClient {
             if (kind === 'timeout') throw new UpstreamTimeoutError(service, policy.timeouts.perTryMs, error);
             break;
           }
+        } finally {
+          // Every path above reports the attempt; this only guards the in-flight count against one that
+          // does not (finish is idempotent), since a leaked count would skew load-aware pickers for good.
+          finish({ latencyMs: this.now() - attemptStarted, ok: false });
         }
       }
       if (tried.size === 0 && lastError === undefined) throw new NoInstancesError(service);
@@ -354,7 +365,12 @@ export class ServiceClient {
     }
   }
 
-  private mayRetry(upstream: Upstream): boolean {
+  /**
+   * A retry needs an instance it has not tried yet (a retry never goes back to the one that just failed,
+   * and answering the caller with that instance's own error beats a 502 made up here) and room in the budget.
+   */
+  private mayRetry(upstream: Upstream, all: readonly ServiceInstance[], tried: ReadonlySet<string>): boolean {
+    if (!all.some((instance) => !tried.has(instance.id))) return false;
     if (upstream.budget.tryRetry()) return true;
     this.emit({ type: 'budget_exhausted', service: upstream.service });
     return false;

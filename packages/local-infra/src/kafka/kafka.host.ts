@@ -28,10 +28,21 @@ function classpath(libDir: string): string {
   return `${libDir}/*`;
 }
 
+/**
+ * A Kafka cluster id: 16 random bytes in base64url. One in 64 starts with '-', which kafka-storage then
+ * takes for an option and refuses, so draw again in that case.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function format(libDir: string, propertiesFile: string, log4jFile: string): void {
   if (fs.existsSync(path.join(config.dataDir, 'logs', 'meta.properties'))) return;
   emit({ event: 'progress', message: `formatting Kafka storage in ${config.dataDir}` });
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const result = spawnSync(
     java(),
     [
