@@ -11,9 +11,11 @@
  * - **Open is timed here**, so a settings update can honour the time already spent open (opossum,
  *   restored open, restarts the whole reset timeout).
  * - **Per-call AbortSignal.** Opossum's `abortController` option is one controller for all calls;
- *   here each call gets its own, fired when that call times out.
+ *   here each call with a `callTimeoutMs` gets its own, fired when that call times out (a call
+ *   without one gets {@link NEVER_ABORTED}: a controller per call would cost more than the breaker).
  * - **Open rejects without touching opossum**: no error of opossum's, nothing counted as a fire.
  */
+import { NEVER_ABORTED } from './signals.js';
 import {
   type BreakerSettings,
   DEFAULT_BREAKER_SETTINGS,
@@ -98,7 +100,7 @@ interface HalfOpen {
 interface Call {
   readonly work: (signal: AbortSignal) => Promise<unknown>;
   readonly isFailure: ((result: unknown) => boolean) | undefined;
-  readonly controller: AbortController;
+  readonly controller: AbortController | undefined;
   readonly startedAtMs: number;
   readonly timeoutMs: number;
   /** The half-open phase this call was let through to probe, if any. */
@@ -168,7 +170,7 @@ export class CircuitBreaker {
     const call: Call = {
       work,
       isFailure: isFailure as ((result: unknown) => boolean) | undefined,
-      controller: new AbortController(),
+      controller: this.currentSettings.callTimeoutMs > 0 ? new AbortController() : undefined,
       startedAtMs: now(),
       timeoutMs: this.currentSettings.callTimeoutMs,
       probeOf,
@@ -261,7 +263,7 @@ export class CircuitBreaker {
     const latencyMs = now() - call.startedAtMs;
     if (outcome === 'timeout') {
       call.timeoutError = new CallTimeoutError(this.name, call.timeoutMs);
-      call.controller.abort(call.timeoutError);
+      call.controller?.abort(call.timeoutError);
     }
     if (outcome === 'success') this.events.emit('success', latencyMs);
     else this.events.emit('failure', latencyMs, outcome);
@@ -336,7 +338,7 @@ export class CircuitBreaker {
 }
 
 async function runCall(call: Call): Promise<unknown> {
-  const result = await call.work(call.controller.signal);
+  const result = await call.work(call.controller?.signal ?? NEVER_ABORTED);
   if (call.isFailure?.(result)) throw new FailedResult(result);
   return result;
 }

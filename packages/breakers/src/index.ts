@@ -42,3 +42,4 @@ export {
   isCircuitOpenError,
   isInvalidBreakerSettingsError,
 } from './errors.js';
+export { anySignal, NEVER_ABORTED } from './signals.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { isCircuitOpenError, routeBreakerName } from '@platform/breakers';
+import { anySignal, isCircuitOpenError, routeBreakerName } from '@platform/breakers';
 import { ServiceClient } from '@platform/discovery';
 import { sendError, ServiceContext } from '@platform/service-kit';
 
@@ -129,7 +129,7 @@ export class ProxyRoutes implements OnModuleInit {
             body: Buffer.isBuffer(request.body) ? request.body : undefined,
             policy: this.policies.resolved(route.segment),
             key: headerValue(request.headers[policy.upstream.hashHeader ?? '']),
-            signal: AbortSignal.any([signal, gone.signal]),
+            signal: anySignal(signal, gone.signal),
             // Otherwise the method (or an Idempotency-Key header) decides.
             ...(route.retrySafe ? { idempotent: true } : {}),
           }),

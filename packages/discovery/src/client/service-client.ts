@@ -4,6 +4,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 
 import { LoadTracker } from '@platform/balancing';
 import {
+  anySignal,
   BreakerRegistry,
   DEFAULT_BREAKER_SETTINGS,
   instanceBreakerName,
@@ -143,9 +144,7 @@ export class ServiceClient {
     const started = this.now();
     const deadline = new AbortController();
     const deadlineTimer = setTimeout(() => deadline.abort(), policy.timeouts.totalMs);
-    const signal = upstreamRequest.signal
-      ? AbortSignal.any([deadline.signal, upstreamRequest.signal])
-      : deadline.signal;
+    const signal = anySignal(deadline.signal, upstreamRequest.signal);
     const tried = new Set<string>();
     let lastError: unknown;
     try {
@@ -170,7 +169,7 @@ export class ServiceClient {
                 method: upstreamRequest.method,
                 headers,
                 body: upstreamRequest.body,
-                signal: AbortSignal.any([signal, breakerSignal]),
+                signal: anySignal(signal, breakerSignal),
                 headersTimeout: Math.max(
                   1,
                   Math.min(policy.timeouts.perTryMs, policy.timeouts.totalMs - (this.now() - started)),
