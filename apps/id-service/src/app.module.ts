@@ -5,11 +5,19 @@ import { PostgresModule } from '@platform/postgres';
 
 import { ID_SERVICE_CONFIG } from './config/config.js';
 import type { IdServiceConfig } from './config/env.schema.js';
+import { ClockControl } from './ids/clock-control.js';
+import { ID_ISSUERS, type IdIssuer } from './ids/id-issuer.js';
+import { IdMetrics } from './ids/id-metrics.js';
 import { IdsController } from './ids/ids.controller.js';
-import { SnowflakeService } from './ids/snowflake.service.js';
+import { InstagramSequenceRepository } from './ids/instagram-sequence.repository.js';
+import { InstagramIssuer } from './ids/instagram.issuer.js';
+import { ObjectIdIssuer, UlidIssuer, UuidV7Issuer } from './ids/local-issuers.js';
+import { SnowflakeIssuer } from './ids/snowflake.issuer.js';
 import { migrations } from './leases/migrations.js';
 import { WorkerLeaseRepository } from './leases/worker-lease.repository.js';
 import { WorkerLeaseService } from './leases/worker-lease.service.js';
+
+const ISSUERS = [SnowflakeIssuer, InstagramIssuer, ObjectIdIssuer, UlidIssuer, UuidV7Issuer];
 
 @Module({})
 export class AppModule {
@@ -27,7 +35,11 @@ export class AppModule {
         { provide: ID_SERVICE_CONFIG, useValue: config },
         WorkerLeaseRepository,
         WorkerLeaseService,
-        SnowflakeService,
+        ClockControl,
+        IdMetrics,
+        InstagramSequenceRepository,
+        ...ISSUERS,
+        { provide: ID_ISSUERS, inject: ISSUERS, useFactory: (...issuers: IdIssuer[]) => issuers },
       ],
     };
   }

@@ -1,5 +1,5 @@
-import { createServiceApp, type RunningService } from '@platform/service-kit';
-import { testServiceFactory, type TestService } from '@platform/testing';
+import { createServiceApp, type ErrorBody, type RunningService } from '@platform/service-kit';
+import { requestJson, testServiceFactory, type JsonResponse, type TestService } from '@platform/testing';
 
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config/config.js';
@@ -24,4 +24,26 @@ export interface WorkerLeaseHealth {
   readonly status: 'ok' | 'error';
   readonly info?: Record<string, { status: string; datacenterId?: number; workerId?: number }>;
   readonly error?: Record<string, { status: string; message?: string }>;
+}
+
+/** What `POST /ids/{kind}` answers: the ids, or the platform's error body. */
+export type IssuedIds = { readonly ids: string[] } & ErrorBody;
+
+/** `POST /ids/{kind}{query}`, e.g. `issueIds(instance, 'instagram', '?shard=7&count=10')`. */
+export function issueIds(
+  instance: { readonly url: string },
+  kind = 'snowflake',
+  query = '',
+): Promise<JsonResponse<IssuedIds>> {
+  return requestJson<IssuedIds>(`${instance.url}/ids/${kind}${query}`, { method: 'POST' });
+}
+
+/** The worker id an instance reports in its readiness check (undefined while it holds none). */
+export async function workerIdOf(instance: { readonly url: string }): Promise<number | undefined> {
+  const { body } = await requestJson<WorkerLeaseHealth>(`${instance.url}/health/ready`);
+  return body.info?.['worker-lease']?.workerId;
+}
+
+export function isStrictlyIncreasing(ids: readonly bigint[]): boolean {
+  return ids.every((id, i) => i === 0 || id > ids[i - 1]!);
 }

@@ -1,25 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 
-import type { Clock } from './clock.js';
 import { ClockMovedBackwardsError } from './errors.js';
 import { SnowflakeGenerator } from './snowflake.generator.js';
 import { decodeSnowflake, SNOWFLAKE_EPOCH_MS } from './snowflake.layout.js';
+import { scriptedClock } from './testing/fake-clock.js';
 
 const T0 = SNOWFLAKE_EPOCH_MS + 1_000_000_000;
-
-/** A clock that reads from a script of values, then keeps the last one advancing by 1 ms per read. */
-function scriptedClock(values: number[]): Clock & { reads: number } {
-  let last = values[values.length - 1]!;
-  const clock = {
-    reads: 0,
-    nowMs() {
-      const value = clock.reads < values.length ? values[clock.reads]! : ++last;
-      clock.reads++;
-      return value;
-    },
-  };
-  return clock;
-}
 
 describe(SnowflakeGenerator.name, () => {
   it('issues strictly increasing ids carrying its datacenter and worker', () => {

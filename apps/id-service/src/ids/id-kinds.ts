@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-/** The id kinds this service issues. More layouts join this list as they are added. */
-export const ID_KINDS = ['snowflake'] as const;
+import { INSTAGRAM_MAX_SHARD } from '@platform/ids';
+
+/** The id kinds this service issues and decodes. */
+export const ID_KINDS = ['snowflake', 'instagram', 'objectid', 'ulid', 'uuidv7'] as const;
 export type IdKind = (typeof ID_KINDS)[number];
 
 export const MAX_IDS_PER_REQUEST = 10_000;
@@ -10,18 +12,20 @@ export const kindParamSchema = z.enum(ID_KINDS, {
   error: (issue) => `unknown id kind ${JSON.stringify(issue.input)}; use one of: ${ID_KINDS.join(', ')}`,
 });
 
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .describe(name);
+
 export const issueQuerySchema = z
   .object({
-    count: z
-      .string()
-      .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_IDS_PER_REQUEST}`)
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(1, 'must be at least 1')
-          .max(MAX_IDS_PER_REQUEST, `must be at most ${MAX_IDS_PER_REQUEST}`),
-      )
-      .default(1),
+    count: wholeNumber('count', 1, MAX_IDS_PER_REQUEST).default(1),
+    /** Instagram-style ids only: the logical shard the ids belong to. */
+    shard: wholeNumber('shard', 0, INSTAGRAM_MAX_SHARD).optional(),
   })
   .strict();
+
+export type IssueQuery = z.output<typeof issueQuerySchema>;

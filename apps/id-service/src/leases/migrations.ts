@@ -16,4 +16,18 @@ export const migrations: Migration[] = [
         PRIMARY KEY (datacenter_id, worker_id)
       )`,
   },
+  {
+    id: '002_instagram_sequences',
+    sql: `
+      -- One row per logical shard, as Instagram kept one sequence per shard: whoever issues an
+      -- Instagram-style id for a shard takes the next (millisecond, sequence) pair from here, under
+      -- the row's lock, so instances never issue the same one.
+      CREATE TABLE instagram_sequences (
+        shard    integer PRIMARY KEY,
+        -- the millisecond (Unix ms, by the database's clock) of the newest ids issued for the shard
+        last_ms  bigint  NOT NULL,
+        -- the next sequence number still free in that millisecond (1024 = none)
+        next_seq integer NOT NULL
+      )`,
+  },
 ];

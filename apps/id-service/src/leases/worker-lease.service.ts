@@ -16,6 +16,14 @@ export interface HeldLease {
   readonly notBeforeMs: number;
 }
 
+/** Where the lease reads the fence it records for the next holder of its worker id. */
+export interface FenceSource {
+  /** The clock ids are stamped with (not necessarily the system clock: see ClockControl). */
+  nowMs(): number;
+  /** The newest millisecond ids were issued in, 0 before the first. */
+  lastIssuedMs(): number;
+}
+
 const ACQUIRE_ATTEMPTS = 20;
 
 /**
@@ -31,7 +39,7 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
   /** performance.now() after which the lease may no longer be trusted. */
   private validUntil = 0;
   private timer: NodeJS.Timeout | undefined;
-  private lastIssuedMs: () => number = () => 0;
+  private fence: FenceSource = { nowMs: () => Date.now(), lastIssuedMs: () => 0 };
   private readonly listeners: ((lease: HeldLease) => void)[] = [];
   private readonly ttlMs: number;
   private readonly marginMs: number;
@@ -68,9 +76,9 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
     if (this.lease) listener(this.lease);
   }
 
-  /** Where renewals read the last ms ids were issued in, recorded as the fence for the next holder. */
-  setFenceSource(lastIssuedMs: () => number): void {
-    this.lastIssuedMs = lastIssuedMs;
+  /** Where acquisitions and renewals read the fence they record for the next holder. */
+  setFenceSource(source: FenceSource): void {
+    this.fence = source;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -78,7 +86,7 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
     const lease = this.lease;
     if (!lease) return;
     this.lease = undefined; // nothing is issued after this point
-    const fenceMs = Math.max(this.lastIssuedMs(), lease.notBeforeMs);
+    const fenceMs = Math.max(this.fence.lastIssuedMs(), lease.notBeforeMs);
     await this.repository
       .release(lease.datacenterId, lease.workerId, this.context.instanceId, lease.token, fenceMs)
       .then(() => this.context.logger.info({ workerId: lease.workerId }, 'released the worker-id lease'))
@@ -97,6 +105,7 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
         maxWorker,
         this.context.instanceId,
         this.ttlMs,
+        this.fenceHorizon(),
       );
       if (result === 'all_taken') throw new AllWorkersTakenError(datacenterId, maxWorker + 1);
       if (result) {
@@ -116,6 +125,14 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * The latest millisecond this holder may issue in before the lease it is about to take or renew
+   * runs out: it stops issuing before then (see `validUntil`), so the next holder starts above it.
+   */
+  private fenceHorizon(): number {
+    return Math.max(this.fence.nowMs() + this.ttlMs, this.fence.lastIssuedMs());
+  }
+
   private renewing = false;
 
   private async renew(): Promise<void> {
@@ -128,14 +145,13 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
         return;
       }
       const sentAt = performance.now();
-      const fenceMs = Date.now() + this.ttlMs;
       const renewed = await this.repository.renew(
         lease.datacenterId,
         lease.workerId,
         this.context.instanceId,
         lease.token,
         this.ttlMs,
-        Math.max(fenceMs, this.lastIssuedMs()),
+        this.fenceHorizon(),
       );
       if (renewed) {
         this.validUntil = sentAt + this.ttlMs - this.marginMs;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { decodeSnowflake } from '@platform/ids';
-import type { ErrorBody } from '@platform/service-kit';
 import {
   createTestDatabase,
   requestJson,
@@ -11,26 +10,19 @@ import {
 } from '@platform/testing';
 
 import { IdsController } from '../../src/ids/ids.controller.js';
-import { idService, type IdServiceInstance, type WorkerLeaseHealth } from '../id-service.harness.js';
+import {
+  idService,
+  isStrictlyIncreasing,
+  issueIds,
+  workerIdOf,
+  type IdServiceInstance,
+  type WorkerLeaseHealth,
+} from '../id-service.harness.js';
 
-interface IssuedIds {
-  readonly ids: string[];
-}
+const issue = (instance: IdServiceInstance, query = '', kind = 'snowflake') =>
+  issueIds(instance, kind, query);
 
-function issue(instance: IdServiceInstance, query = '', kind = 'snowflake') {
-  return requestJson<IssuedIds & ErrorBody>(`${instance.url}/ids/${kind}${query}`, { method: 'POST' });
-}
-
-async function workerIdOf(instance: IdServiceInstance): Promise<number | undefined> {
-  const { body } = await requestJson<WorkerLeaseHealth>(`${instance.url}/health/ready`);
-  return body.info?.['worker-lease']?.workerId;
-}
-
-function isStrictlyIncreasing(ids: readonly bigint[]): boolean {
-  return ids.every((id, i) => i === 0 || id > ids[i - 1]!);
-}
-
-describe(IdsController.name, () => {
+describe(`${IdsController.name}: Snowflake ids from two instances`, () => {
   const services = new TestServices();
   const registryTopic = uniqueTopic('id-service-ids');
   let database: TestDatabase;
@@ -127,7 +119,9 @@ describe(IdsController.name, () => {
 
     expect(status).toBe(400);
     expect(body.error.code).toBe('validation_failed');
-    expect(body.error.message).toContain('unknown id kind "uuid"; use one of: snowflake');
+    expect(body.error.message).toContain(
+      'unknown id kind "uuid"; use one of: snowflake, instagram, objectid, ulid, uuidv7',
+    );
   });
 
   it('reports itself ready with postgres, kafka and its worker lease up', async () => {

@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 
 import { decodeSnowflake } from '@platform/ids';
 import { createPool, migrate, type Pool } from '@platform/postgres';
-import type { ErrorBody } from '@platform/service-kit';
 import {
   createTestDatabase,
   eventually,
@@ -14,22 +13,10 @@ import {
 
 import { migrations } from '../../src/leases/migrations.js';
 import { WorkerLeaseService } from '../../src/leases/worker-lease.service.js';
-import { idService, type IdServiceInstance, type WorkerLeaseHealth } from '../id-service.harness.js';
+import { idService, issueIds, workerIdOf, type WorkerLeaseHealth } from '../id-service.harness.js';
 
-interface IssuedIds {
-  readonly ids: string[];
-}
-
-function issue(instance: IdServiceInstance, count = 1) {
-  return requestJson<IssuedIds & ErrorBody>(`${instance.url}/ids/snowflake?count=${count}`, {
-    method: 'POST',
-  });
-}
-
-async function workerIdOf(instance: IdServiceInstance): Promise<number | undefined> {
-  const { body } = await requestJson<WorkerLeaseHealth>(`${instance.url}/health/ready`);
-  return body.info?.['worker-lease']?.workerId;
-}
+const issue = (instance: { readonly url: string }, count = 1) =>
+  issueIds(instance, 'snowflake', `?count=${count}`);
 
 describe(WorkerLeaseService.name, () => {
   const services = new TestServices();
@@ -47,13 +34,22 @@ describe(WorkerLeaseService.name, () => {
     return { url: database.url, pool };
   }
 
-  /** Leases worker ids `from`..31 of datacenter 0 to a live holder that is not an id-service under test. */
-  async function leaseToOthers(pool: Pool, from: number): Promise<void> {
+  /** Leases worker ids `from`..`to` of datacenter 0 to a live holder that is not an id-service under test. */
+  async function leaseToOthers(pool: Pool, from: number, to = 31): Promise<void> {
     await pool.query(
       `INSERT INTO worker_leases (datacenter_id, worker_id, holder, token, expires_at)
-       SELECT 0, g, 'someone-else-' || g, 1, now() + interval '1 hour' FROM generate_series($1::int, 31) AS g`,
-      [from],
+       SELECT 0, g, 'someone-else-' || g, 1, now() + interval '1 hour' FROM generate_series($1::int, $2::int) AS g`,
+      [from, to],
     );
+  }
+
+  /** Milliseconds until worker 0's lease expires in the database (negative once it has). */
+  async function leaseLeftMs(pool: Pool): Promise<number> {
+    const { rows } = await pool.query<{ left_ms: string }>(
+      `SELECT extract(epoch FROM expires_at - now()) * 1000 AS left_ms
+         FROM worker_leases WHERE datacenter_id = 0 AND worker_id = 0`,
+    );
+    return Number(rows[0]!.left_ms);
   }
 
   afterAll(async () => {
@@ -72,8 +68,8 @@ describe(WorkerLeaseService.name, () => {
     expect(await workerIdOf(first)).toBe(0);
     const before = await issue(first, 100);
     expect(before.status).toBe(200);
-    // Let it renew the lease (every third of the TTL), as any instance that ran a while has: a
-    // renewal records a fence for the next holder.
+    // Taking the lease and each renewal record a fence for the next holder: the last ms this one
+    // may issue in before its lease runs out.
     await eventually(async () => {
       const { rows } = await pool.query<{ fence_ms: bigint }>('SELECT fence_ms FROM worker_leases');
       expect(rows[0]?.fence_ms).toBeGreaterThan(0n);
@@ -160,5 +156,105 @@ describe(WorkerLeaseService.name, () => {
       { timeoutMs: ttlMs * 2 },
     );
     expect(decodeSnowflake(BigInt(resumed.body.ids[0]!)).workerId).toBe(1);
+  });
+
+  it('lets exactly one of two instances racing for the last free worker id start; the other says all are taken', async () => {
+    const { url, pool } = await coordinator();
+    await leaseToOthers(pool, 0, 30);
+
+    // Three races for worker 31; the winner of each shuts down (releasing it) before the next.
+    for (const round of [1, 2, 3]) {
+      const results = await Promise.allSettled(
+        ['a', 'b'].map((side) =>
+          services.start(
+            idService({ registryTopic, instanceId: `lease-race-${round}${side}`, databaseUrl: url }),
+          ),
+        ),
+      );
+
+      const winners = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const losers = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+      expect(winners).toHaveLength(1);
+      expect(losers).toHaveLength(1);
+      expect(losers[0]!.message).toContain('all 32 worker ids of datacenter 0 are leased by live instances');
+      const winner = winners[0]!;
+      expect(await workerIdOf(winner)).toBe(31);
+      const { rows } = await pool.query<{ holder: string }>(
+        'SELECT holder FROM worker_leases WHERE datacenter_id = 0 AND worker_id = 31',
+      );
+      expect(rows).toEqual([{ holder: winner.instanceId }]);
+      expect(decodeSnowflake(BigInt((await issue(winner)).body.ids[0]!)).workerId).toBe(31);
+      await winner.shutdown('next round');
+    }
+  });
+
+  it('stops issuing while its lease is still valid when it cannot renew, so whoever takes the worker id next never overlaps it', async () => {
+    const { url, pool } = await coordinator();
+    const ttlMs = 3_000;
+    const env = { WORKER_LEASE_TTL_MS: String(ttlMs) };
+    const stalled = await services.start(
+      idService({ registryTopic, instanceId: 'lease-stalled', databaseUrl: url, env }),
+    );
+    expect(await workerIdOf(stalled)).toBe(0);
+    const before = await issue(stalled, 1_000);
+    expect(before.status).toBe(200);
+    await leaseToOthers(pool, 1);
+
+    // Stall its renewals, as a hung coordinator would: hold its lease row's lock.
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM worker_leases WHERE datacenter_id = 0 AND worker_id = 0 FOR UPDATE');
+
+      const refused = await eventually(
+        async () => {
+          const response = await issue(stalled);
+          expect(response.status).toBe(503);
+          return response;
+        },
+        { timeoutMs: ttlMs * 2 },
+      );
+      // Stopped with time left on its lease: nobody else could have taken worker 0 yet.
+      expect(await leaseLeftMs(pool)).toBeGreaterThan(0);
+      expect(refused.body.error.code).toBe('worker_lease_lost');
+      expect(refused.body.error.message).toContain('holds no valid worker-id lease');
+
+      // Once the lease has expired, another instance takes worker 0 (its claim waits for the lock).
+      await eventually(async () => expect(await leaseLeftMs(pool)).toBeLessThan(0), { timeoutMs: ttlMs });
+      expect((await issue(stalled)).status).toBe(503);
+      const starting = services.start(
+        idService({ registryTopic, instanceId: 'lease-successor', databaseUrl: url, env }),
+      );
+      await eventually(async () => {
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO worker_leases%'`,
+        );
+        expect(rows[0]!.n).toBe(1);
+      });
+      // Then cut the stalled instance's connection. (Let through, its renewal would still succeed:
+      // PostgreSQL checked the row before it waited, and a row lock that ends in a rollback does not
+      // make it look again. Harmless, since the instance has stopped, but not what is tested here.)
+      await pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE worker_leases%'`,
+      );
+      await blocker.query('ROLLBACK');
+      const successor = await starting;
+
+      expect(await workerIdOf(successor)).toBe(0);
+      const after = await issue(successor, 1_000);
+      expect(after.status).toBe(200);
+      expect(BigInt(after.body.ids[0]!)).toBeGreaterThan(BigInt(before.body.ids.at(-1)!));
+      // At its next renewal the stalled instance finds its lease gone, and every other worker id
+      // taken: it stays stopped.
+      await eventually(() => expect(stalled.logs.matching('lost the worker-id lease')).toHaveLength(1), {
+        timeoutMs: ttlMs,
+      });
+      expect((await issue(stalled)).status).toBe(503);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
   });
 });
