@@ -64,6 +64,24 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
     registers: [metrics],
   });
 
+  // Every call counts once: each breaker keeps its series' children, so the hot path skips hashing
+  // the label set per call.
+  const callSeries = new Map<string, Record<CallOutcome, { inc(): void }>>();
+  const seriesOf = (identity: BreakerIdentity) => {
+    let series = callSeries.get(identity.name);
+    if (!series) {
+      const labels = identityLabels(identity);
+      series = {
+        success: calls.labels({ ...labels, outcome: 'success' }),
+        failure: calls.labels({ ...labels, outcome: 'failure' }),
+        timeout: calls.labels({ ...labels, outcome: 'timeout' }),
+        rejected: calls.labels({ ...labels, outcome: 'rejected' }),
+      };
+      callSeries.set(identity.name, series);
+    }
+    return series;
+  };
+
   const added = (identity: BreakerIdentity, current: BreakerState) => {
     const labels = identityLabels(identity);
     state.set(labels, BREAKER_STATE_VALUE[current]);
@@ -74,6 +92,7 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
 
   const removed = (identity: BreakerIdentity) => {
     const labels = identityLabels(identity);
+    callSeries.delete(identity.name);
     state.remove(labels);
     for (const [from, to] of TRANSITIONS) transitions.remove({ ...labels, from, to });
     for (const outcome of CALL_OUTCOMES) calls.remove({ ...labels, outcome });
@@ -94,14 +113,11 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
         return;
       }
       case 'success':
-        return calls.inc({ ...identityLabels(event.breaker), outcome: 'success' });
+        return seriesOf(event.breaker).success.inc();
       case 'failure':
-        return calls.inc({
-          ...identityLabels(event.breaker),
-          outcome: event.reason === 'timeout' ? 'timeout' : 'failure',
-        });
+        return seriesOf(event.breaker)[event.reason === 'timeout' ? 'timeout' : 'failure'].inc();
       case 'reject':
-        return calls.inc({ ...identityLabels(event.breaker), outcome: 'rejected' });
+        return seriesOf(event.breaker).rejected.inc();
     }
   });
 }

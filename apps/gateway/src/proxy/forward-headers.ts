@@ -15,8 +15,12 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+const NONE_LISTED: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
+  // Most requests name no header here, or only the hop-by-hop keep-alive/close anyway.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE_LISTED;
   return new Set(
     (Array.isArray(value) ? value.join(',') : (value ?? ''))
       .split(',')
