@@ -86,7 +86,15 @@ describe('the gateway while Kafka is down', () => {
       REGISTRY_TTL_MS: String(TTL_MS),
       REGISTRY_HEARTBEAT_MS: String(HEARTBEAT_MS),
     };
-    edge = await services.start(gateway({ registryTopic, instanceId: 'gateway-static', env }));
+    // Round robin, so traffic reaching both instances shows both are in the view: peak EWMA with two
+    // instances compares both on every pick and may send a burst of requests all to the cheaper one.
+    edge = await services.start(
+      gateway({
+        registryTopic,
+        instanceId: 'gateway-static',
+        env: { ...env, UPSTREAM_STRATEGY: 'round-robin' },
+      }),
+    );
     for (const instanceId of ['id-a', 'id-b']) {
       await services.start(idService({ registryTopic, instanceId, databaseUrl: database.url, env }));
     }
