@@ -1,6 +1,7 @@
 // One type-aware lint config for every workspace. Promise-safety rules are errors: a floating
 // promise in a service is a request that fails silently.
 import js from '@eslint/js';
+import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
@@ -26,6 +27,12 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
+  },
+  {
+    // Benchmarks report on the console: that is their output, not stray logging.
+    files: ['bench/**/*.mjs'],
+    rules: { 'no-console': 'off' },
   },
   prettier,
 );

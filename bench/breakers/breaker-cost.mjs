@@ -8,7 +8,7 @@
 // Run after building the package:
 //   npx turbo run build --filter=@platform/breakers && node --expose-gc bench/breakers/breaker-cost.mjs
 // ROUNDS, CALLS and WARMUP in the environment change the defaults (7, 200,000, 50,000).
-/* eslint-disable no-console */
+
 import { CircuitBreaker } from '@platform/breakers';
 import Opossum from 'opossum';
 

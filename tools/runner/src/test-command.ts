@@ -55,6 +55,8 @@ export async function runTests(say: (message: string) => void): Promise<number> 
       command: 'npx',
       args: ['turbo', 'run', 'test:e2e', '--output-logs=new-only'],
     },
+    // The benchmarks are plain scripts outside the workspaces: linted here so they do not rot.
+    { title: 'benchmark scripts lint', command: 'npx', args: ['eslint', 'bench'] },
     { title: 'formatting', command: 'npx', args: ['prettier', '--check', '.'] },
   ];
   const results: { title: string; ok: boolean; seconds: number }[] = [];
