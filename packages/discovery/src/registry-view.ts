@@ -91,12 +91,15 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     consumer.on(consumer.events.FETCH, () => this.liveness.contact());
+    let crashedWhileStarting: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.options.logger.warn(
         { err: payload.error },
         'the registry consumer crashed; a new one takes over, and the view keeps what it knows meanwhile',
       );
       if (this.consumer === consumer) void this.replace(consumer);
+      // Not started yet: starting fails below, and whoever started it tries again.
+      else crashedWhileStarting ??= payload.error;
     });
     try {
       await consumer.connect();
@@ -116,6 +119,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       });
       for (const [partition, offset] of this.nextOffsets)
         consumer.seek({ topic, partition, offset: String(offset) });
+      if (crashedWhileStarting !== undefined) throw crashedWhileStarting;
     } catch (error) {
       await disconnectQuietly(consumer);
       throw error;
