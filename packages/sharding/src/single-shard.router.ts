@@ -13,6 +13,10 @@ export class SingleShardRouter<K = bigint> implements ShardRouter<K> {
     return this.shard;
   }
 
+  locate(key: K): Promise<Shard> {
+    return Promise.resolve(this.shardFor(key));
+  }
+
   shards(): readonly Shard[] {
     return this.all;
   }
