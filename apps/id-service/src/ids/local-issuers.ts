@@ -23,6 +23,13 @@ import { IdMetrics } from './id-metrics.js';
  * instance keeps its own ids in order.
  */
 
+/** `count` ids from `next`, timed and counted in the id metrics. */
+function issueCounted(metrics: IdMetrics, kind: string, count: number, next: () => string): string[] {
+  const ids = metrics.measure(kind, () => Array.from({ length: count }, next));
+  metrics.issuedIds(kind, count);
+  return ids;
+}
+
 @Injectable()
 export class ObjectIdIssuer implements IdIssuer {
   readonly kind = 'objectid';
@@ -36,11 +43,7 @@ export class ObjectIdIssuer implements IdIssuer {
   }
 
   issue({ count }: IssueQuery): string[] {
-    const ids = this.metrics.measure(this.kind, () =>
-      Array.from({ length: count }, () => this.generator.next()),
-    );
-    this.metrics.issuedIds(this.kind, count);
-    return ids;
+    return issueCounted(this.metrics, this.kind, count, () => this.generator.next());
   }
 
   decode(id: string): Record<string, unknown> {
@@ -63,11 +66,7 @@ export class UlidIssuer implements IdIssuer {
   }
 
   issue({ count }: IssueQuery): string[] {
-    const ids = this.metrics.measure(this.kind, () =>
-      Array.from({ length: count }, () => this.generator.next()),
-    );
-    this.metrics.issuedIds(this.kind, count);
-    return ids;
+    return issueCounted(this.metrics, this.kind, count, () => this.generator.next());
   }
 
   decode(id: string): Record<string, unknown> {
@@ -90,11 +89,7 @@ export class UuidV7Issuer implements IdIssuer {
   }
 
   issue({ count }: IssueQuery): string[] {
-    const ids = this.metrics.measure(this.kind, () =>
-      Array.from({ length: count }, () => this.generator.next()),
-    );
-    this.metrics.issuedIds(this.kind, count);
-    return ids;
+    return issueCounted(this.metrics, this.kind, count, () => this.generator.next());
   }
 
   decode(id: string): Record<string, unknown> {
