@@ -20,9 +20,14 @@ export class SteadyLoad {
   private stopped = false;
   private readonly loops: Promise<void>[];
 
+  /**
+   * `pauseMs` between one client's requests keeps the rate steady whatever the machine's speed: an
+   * unpaced loop on a quiet machine runs into the gateway's per-client rate limit.
+   */
   constructor(
     private readonly request: () => Promise<Response>,
     concurrency: number,
+    private readonly pauseMs = 0,
   ) {
     this.loops = Array.from({ length: concurrency }, () => this.loop());
   }
@@ -57,6 +62,7 @@ export class SteadyLoad {
       } catch (error) {
         this.results.push({ status: 0, servedBy: '', at: Date.now(), problem: String(error) });
       }
+      if (this.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
     }
   }
 }

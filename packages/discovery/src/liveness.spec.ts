@@ -54,7 +54,7 @@ describe(Liveness.name, () => {
     expect(liveness.selfPreserving).toBe(false);
   });
 
-  it('lets TTLs run on from where they stopped once contact returns', () => {
+  it('gives every instance live when contact was lost a whole TTL once it returns', () => {
     let now = 0;
     const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
     const kept = instance('kept', 0, 1_000);
@@ -63,12 +63,29 @@ describe(Liveness.name, () => {
     now = 30_000;
     liveness.contact(); // 30 s without contact: none of it counts
     liveness.update();
-    expect(liveness.isExpired(kept, 30_999)).toBe(false);
+    now = 30_600;
+    liveness.contact();
+    expect(liveness.isExpired(kept, now)).toBe(false);
+    // A record first read after the outage is judged the same way: one expired before it stays dead.
+    expect(liveness.isExpired(instance('stale', -5_000, 1_000), now)).toBe(true);
+    expect(liveness.isExpired(instance('was-live', -900, 1_000), now)).toBe(false);
     now = 31_001;
     liveness.contact();
     expect(liveness.isExpired(kept, now)).toBe(true);
-    // A record first read after the outage is judged the same way: one older than TTL + outage stays dead.
-    expect(liveness.isExpired(instance('stale', -5_000, 1_000), now)).toBe(true);
     expect(liveness.isExpired(instance('recent', 30_500, 1_000), now)).toBe(false);
+  });
+
+  it('does not expire an instance whose last beat before the outage was nearly a TTL old, before it can beat again', () => {
+    let now = 0;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
+    const late = instance('late', -900, 1_000); // 100 ms left when the broker went away
+    now = 20_000;
+    liveness.contact();
+    now = 20_800; // its publisher is still reconnecting
+    liveness.contact();
+    expect(liveness.isExpired(late, now)).toBe(false);
+    now = 21_001;
+    liveness.contact();
+    expect(liveness.isExpired(late, now)).toBe(true); // it died during the outage: one TTL after the return
   });
 });

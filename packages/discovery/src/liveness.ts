@@ -19,9 +19,12 @@ export interface LivenessOptions {
  * Kafka; if that time counted, every instance would expire at once and callers would have nowhere to
  * send requests. So while contact is lost, the clock of every TTL stops (Eureka calls this
  * self-preservation): the view keeps every instance it knows, and callers rely on passive health
- * (failures, ejection) meanwhile. When contact returns the clocks run again from where they stopped:
- * live instances heartbeat within their TTL, dead ones expire at its end. A record first read after
- * the outage is judged the same way, so one older than its TTL plus the outage stays expired.
+ * (failures, ejection) meanwhile. When contact returns, every instance that was live when it was lost
+ * gets a whole TTL from that moment: its publisher lost the broker too and needs a moment to get a
+ * heartbeat through again (resuming the clocks where they stopped could leave it a fraction of a
+ * beat, and expire a whole service at once). Dead instances expire one TTL after the return. A record
+ * first read after the outage is judged the same way, so one already expired when contact was lost
+ * stays expired.
  *
  * Because the clocks stop as soon as a read is overdue (`contactGapMs`), this holds for TTLs of any
  * length; `selfPreservationAfterMs` only decides when the mode is reported (logs, metrics, admin API).
@@ -30,7 +33,7 @@ export class Liveness {
   private lastContact: number;
   private preserving = false;
   private preservedSince = 0;
-  /** The last finished stretch without contact, discounted from the age of older heartbeats. */
+  /** The last finished stretch without contact: instances live when it began get a new TTL from its end. */
   private lastGap = { start: 0, end: 0 };
   private readonly contactGapMs: number;
 
@@ -76,14 +79,13 @@ export class Liveness {
   }
 
   isExpired(instance: ServiceInstance, now: number): boolean {
-    return this.age(instance.heartbeatAt, now) > instance.ttlMs;
-  }
-
-  /** Time since `since` during which the topic was readable. */
-  private age(since: number, now: number): number {
+    const { heartbeatAt, ttlMs } = instance;
     // While contact is lost, time stands still at the last read.
     const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
-    const overlap = Math.max(0, Math.min(end, this.lastGap.end) - Math.max(since, this.lastGap.start));
-    return end - since - overlap;
+    const gap = this.lastGap;
+    if (heartbeatAt >= gap.end) return end - heartbeatAt > ttlMs;
+    // Already expired when contact was lost: the outage gives it nothing back.
+    if (gap.start - heartbeatAt > ttlMs) return true;
+    return end - gap.end > ttlMs;
   }
 }

@@ -29,6 +29,7 @@ export class RegistryAnnouncer {
   private connected = false;
   private left = false;
   private failing = false;
+  private beatWaiting = false;
   /** Sends go out one at a time, in order, so a late heartbeat can never follow the tombstone. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -38,6 +39,9 @@ export class RegistryAnnouncer {
     this.producer = options.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
+      // A heartbeat is replaced by the next one: retrying one for long would only delay the next, and
+      // keep a recovered broker waiting for the end of a backoff before this instance is heard again.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: options.heartbeatIntervalMs },
     });
   }
 
@@ -88,7 +92,12 @@ export class RegistryAnnouncer {
   }
 
   private beat(): Promise<void> {
+    // One heartbeat waiting is enough: it reads the record when it is sent, so a queue of them would
+    // only send the same news several times once the broker is back.
+    if (this.beatWaiting) return this.queue;
+    this.beatWaiting = true;
     return this.enqueue(async () => {
+      this.beatWaiting = false;
       if (this.left) return;
       try {
         await this.send(JSON.stringify(this.record()));

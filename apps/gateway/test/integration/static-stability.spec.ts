@@ -109,7 +109,8 @@ describe('the gateway while Kafka is down', () => {
   }, 120_000);
 
   it(`keeps routing on its last view through a ${OUTAGE_MS / 1000} s outage, degraded but ready, and catches up when Kafka returns`, async () => {
-    const load = new SteadyLoad(() => fetch(`${edge.url}/api/ids/snowflake`, { method: 'POST' }), 2);
+    // Two clients at up to 200 requests/s each: well under the gateway's per-client rate limit.
+    const load = new SteadyLoad(() => fetch(`${edge.url}/api/ids/snowflake`, { method: 'POST' }), 2, 5);
     // Stopped whatever happens: a load left running after a failure would spin on refused connections.
     try {
       await eventually(() =>
