@@ -74,7 +74,11 @@ async function main() {
   await admin('/admin/routes/ids', 'PUT', { upstream: { strategy: 'round-robin' } });
   const instanceEnv = {
     KAFKA_BROKERS: state.infrastructure.kafka.brokers.join(','),
-    DATABASE_URL: withDatabase(state.infrastructure.postgres.url, 'ids'),
+    // ids lives on PostgreSQL server a.
+    DATABASE_URL: withDatabase(
+      state.infrastructure.postgres.find((server) => server.name === 'a').url,
+      'ids',
+    ),
     ADMIN_TOKEN: platform.adminToken,
     LOG_LEVEL: 'warn',
     ...registryEnv,

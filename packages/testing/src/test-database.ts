@@ -20,8 +20,25 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   return {
     name,
     url: url.toString(),
-    drop: () => adminQuery(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: async () => {
+      await rollBackPrepared(url.toString()).catch(() => undefined);
+      await adminQuery(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
   };
+}
+
+/** A database with transactions still prepared (two-phase commit) cannot be dropped: roll them back. */
+async function rollBackPrepared(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ gid: string }>(
+      'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
+    );
+    for (const { gid } of rows) await client.query(`ROLLBACK PREPARED ${client.escapeLiteral(gid)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('brings up PostgreSQL, Kafka and every service instance, and `status --json` tells the truth', () => {
+  it('brings up two PostgreSQL servers, Kafka and every service instance, and `status --json` tells the truth', () => {
     expect(status.running).toBe(true);
     const counts = Object.fromEntries(
       ['gateway', 'id-service', 'user-service', 'flags-service'].map((s) => [
@@ -76,10 +76,15 @@ describe('npm start', () => {
       expect(instance).toMatchObject({ state: 'ready' });
       expect(isAlive(instance.pid)).toBe(true);
     }
-    expect(status.infrastructure?.postgres).toMatchObject({
+    const [serverA, serverB] = status.infrastructure?.postgres ?? [];
+    expect(serverA).toMatchObject({
+      name: 'a',
       state: 'running',
       address: `127.0.0.1:${platform.ports.postgres}`,
     });
+    expect(serverB).toMatchObject({ name: 'b', state: 'running', managed: true });
+    expect(serverB?.pid).not.toBe(serverA?.pid);
+    expect(serverB?.address).not.toBe(serverA?.address);
     expect(status.infrastructure?.kafka).toMatchObject({
       state: 'running',
       brokers: [`127.0.0.1:${platform.ports.kafka}`],
@@ -238,7 +243,8 @@ describe('instances coming and going', () => {
         PORT: String(port),
         INSTANCE_ID: 'id-service-new',
         KAFKA_BROKERS: status.infrastructure!.kafka.brokers.join(','),
-        DATABASE_URL: status.infrastructure!.postgres.url.replace(/\/postgres$/, '/ids'),
+        // ids lives on PostgreSQL server a.
+        DATABASE_URL: status.infrastructure!.postgres[0]!.url.replace(/\/postgres$/, '/ids'),
         ADMIN_TOKEN: status.adminToken!,
       },
     });
@@ -264,7 +270,7 @@ describe('Ctrl-C', () => {
     const current = await platform.status();
     const pids = [
       ...current.instances.map((i) => i.pid),
-      current.infrastructure!.postgres.pid!,
+      ...current.infrastructure!.postgres.map((server) => server.pid!),
       current.infrastructure!.kafka.pid!,
       current.runner!.pid,
     ];
@@ -274,7 +280,11 @@ describe('Ctrl-C', () => {
     expect(output.indexOf('stopping Kafka')).toBeGreaterThan(output.indexOf('service instance(s)'));
     expect(output.indexOf('stopping PostgreSQL')).toBeGreaterThan(output.indexOf('stopping Kafka'));
     await eventually(() => expect(pids.filter(isAlive)).toEqual([]), { timeoutMs: 10_000 });
-    for (const port of Object.values(platform.ports)) expect(await isPortFree(port)).toBe(true);
+    const ports = [
+      ...Object.values(platform.ports),
+      ...current.infrastructure!.postgres.map((server) => Number(new URL(server.url).port)),
+    ];
+    for (const port of ports) expect(await isPortFree(port)).toBe(true);
     expect((await runCli(['status'], platform.env)).stdout).toContain('No platform is running');
   });
 });

@@ -33,8 +33,8 @@ function usage(): never {
       '       cli.js status [--json]',
       '       cli.js test',
       '',
-      'environment: POSTGRES_URL (use that server), KAFKA_BROKERS (use that cluster), ADMIN_TOKEN,',
-      '             PLATFORM_STATE_DIR (default .platform/)',
+      'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
+      '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, PLATFORM_STATE_DIR (default .platform/)',
       '',
     ].join('\n'),
   );

@@ -1,4 +1,12 @@
-export { SERVICES, serviceSpec, type ServiceSpec } from './catalog.js';
+export {
+  POSTGRES_SERVERS,
+  SERVICES,
+  serviceEnv,
+  serviceSpec,
+  type DatabaseSpec,
+  type PostgresServer,
+  type ServiceSpec,
+} from './catalog.js';
 export { Platform, redact, type PlatformOptions } from './platform.js';
 export { ServiceProcess } from './service-process.js';
 export {
@@ -7,5 +15,12 @@ export {
   RunnerAlreadyRunningError,
   type InstanceRecord,
   type PlatformState,
+  type PostgresRecord,
 } from './state.js';
-export { platformStatus, renderStatus, type InstanceStatus, type PlatformStatus } from './status.js';
+export {
+  platformStatus,
+  renderStatus,
+  type InstanceStatus,
+  type PlatformStatus,
+  type PostgresStatus,
+} from './status.js';

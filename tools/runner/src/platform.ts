@@ -12,7 +12,14 @@ import {
   type LocalPostgres,
 } from '@platform/local-infra';
 
-import { SERVICES, serviceSpec, type ServiceSpec } from './catalog.js';
+import {
+  POSTGRES_SERVERS,
+  SERVICES,
+  serviceEnv,
+  serviceSpec,
+  type PostgresServer,
+  type ServiceSpec,
+} from './catalog.js';
 import { ServiceProcess } from './service-process.js';
 import { acquireRunnerLock, statePaths, writeState, type PlatformState } from './state.js';
 
@@ -22,8 +29,9 @@ export interface PlatformOptions {
   readonly gatewayPort: number;
   /** Instances per service; services not named get their default count. */
   readonly scale?: Readonly<Record<string, number>>;
-  /** Use this PostgreSQL server (an admin connection string) instead of starting one. */
+  /** Use this PostgreSQL server (an admin connection string) for every database instead of starting two. */
   readonly postgresUrl?: string;
+  /** Server a's port; server b takes the next free one above it. */
   readonly postgresPort: number;
   /** Use these brokers instead of starting one. */
   readonly kafkaBrokers?: readonly string[];
@@ -40,16 +48,18 @@ export interface PlatformOptions {
 }
 
 /**
- * The whole platform on this machine: PostgreSQL and Kafka (started here unless existing ones
- * are given), then every service instance as its own process. `stop()` takes it down in order:
- * services first (gracefully), then Kafka and PostgreSQL.
+ * The whole platform on this machine: two PostgreSQL servers and Kafka (started here unless
+ * existing ones are given), then every service instance as its own process. `stop()` takes it
+ * down in order: services first (gracefully), then Kafka, then PostgreSQL.
  */
 export class Platform {
   readonly instances: ServiceProcess[] = [];
   readonly adminToken: string;
-  private postgres: LocalPostgres | undefined;
+  /** The PostgreSQL servers started here (none when POSTGRES_URL is given). */
+  private readonly postgres = new Map<PostgresServer, LocalPostgres>();
   private kafka: LocalKafka | undefined;
-  private postgresUrl = '';
+  /** An admin connection string per server; with POSTGRES_URL, both are that server. */
+  private postgresUrls: Record<PostgresServer, string> = { a: '', b: '' };
   private brokers: readonly string[] = [];
   private releaseLock: (() => void) | undefined;
   private stopping = false;
@@ -102,12 +112,12 @@ export class Platform {
       );
     }
     this.takenPorts.add(this.options.gatewayPort);
-    const infra = Promise.all([this.startPostgres(), this.startKafka()]);
-    this.infraStarting = infra.catch(() => undefined);
-    await infra;
+    const infra = Promise.allSettled([this.startPostgres(), this.startKafka()]);
+    this.infraStarting = infra;
+    throwFirstFailure(await infra);
     if (this.stopping) throw new Error('stopped while starting');
-    const databases = [...new Set(SERVICES.flatMap((s) => s.databases))];
-    for (const database of databases) await ensureDatabase(this.postgresUrl, database);
+    for (const { server, name } of SERVICES.flatMap((s) => s.databases))
+      await ensureDatabase(this.postgresUrls[server], name);
 
     const spawned: ServiceProcess[] = [];
     for (const spec of SERVICES) {
@@ -120,22 +130,50 @@ export class Platform {
     this.saveState();
   }
 
+  /** Servers a and b in parallel; if one fails, the other still comes up, so that stop() stops it. */
   private async startPostgres(): Promise<void> {
     if (this.options.postgresUrl) {
-      this.postgresUrl = this.options.postgresUrl;
-      this.progress(`using the PostgreSQL server at ${redact(this.postgresUrl)}`);
+      const url = this.options.postgresUrl;
+      this.postgresUrls = { a: url, b: url };
+      this.progress(
+        `using the PostgreSQL server at ${redact(url)} for every database, user shards included ` +
+          '(without POSTGRES_URL, the shards alternate between two embedded servers)',
+      );
       return;
     }
+    const { postgresPort, kafkaPort, kafkaControllerPort } = this.options;
+    if (!(await isPortFree(postgresPort))) {
+      throw new Error(
+        `port ${postgresPort} is already in use, so PostgreSQL server a cannot listen there; stop what ` +
+          'holds it, choose another port with --postgres-port, or put every database on an existing ' +
+          'server with POSTGRES_URL',
+      );
+    }
+    // Server b takes the next free port above a's, but not one Kafka is about to listen on.
+    for (const port of [postgresPort, kafkaPort, kafkaControllerPort]) this.takenPorts.add(port);
+    const portB = await portFrom(postgresPort + 1, this.takenPorts);
+    this.takenPorts.add(portB);
+    throwFirstFailure(
+      await Promise.allSettled([
+        this.startPostgresServer('a', postgresPort, 'postgres'),
+        this.startPostgresServer('b', portB, 'postgres-b'),
+      ]),
+    );
+  }
+
+  /** One embedded server; `baseName` names its data directory and log file. */
+  private async startPostgresServer(server: PostgresServer, port: number, baseName: string): Promise<void> {
     const dir = statePaths(this.options.stateDir);
-    this.postgres = await startPostgres({
-      dataDir: path.join(dir.data, 'postgres'),
-      port: this.options.postgresPort,
-      logFile: path.join(dir.logs, 'postgres.log'),
+    const postgres = await startPostgres({
+      dataDir: path.join(dir.data, baseName),
+      port,
+      logFile: path.join(dir.logs, `${baseName}.log`),
       persistent: true,
-      onProgress: (message) => this.progress(`postgres: ${message}`),
+      onProgress: (message) => this.progress(`postgres-${server}: ${message}`),
     });
-    this.postgresUrl = this.postgres.url();
-    this.progress(`postgres: ready on 127.0.0.1:${this.postgres.port} (PostgreSQL ${this.postgres.version})`);
+    this.postgres.set(server, postgres);
+    this.postgresUrls[server] = postgres.url();
+    this.progress(`postgres-${server}: ready on 127.0.0.1:${postgres.port} (PostgreSQL ${postgres.version})`);
   }
 
   private async startKafka(): Promise<void> {
@@ -174,7 +212,6 @@ export class Platform {
         ? this.options.gatewayPort
         : await portFrom(spec.basePort, this.takenPorts);
     this.takenPorts.add(port);
-    const databaseUrl = (database: string) => withDatabase(this.postgresUrl, database);
     const instance = new ServiceProcess({
       spec,
       instanceId,
@@ -186,7 +223,7 @@ export class Platform {
         KAFKA_BROKERS: this.brokers.join(','),
         ADMIN_TOKEN: this.adminToken,
         PLATFORM_PARENT_PID: String(process.pid),
-        ...spec.env(databaseUrl),
+        ...serviceEnv(spec, this.postgresUrls),
         ...this.options.serviceEnv,
       },
       onLine: this.options.onServiceLine,
@@ -225,12 +262,16 @@ export class Platform {
       adminToken: this.adminToken,
       gatewayUrl: `http://127.0.0.1:${this.options.gatewayPort}`,
       infrastructure: {
-        postgres: {
-          // The local server's password is a fixed development one; an external server's is not shown.
-          url: this.postgres ? this.postgresUrl : redact(this.postgresUrl),
-          pid: this.postgres?.pid ?? null,
-          managed: this.postgres !== undefined,
-        },
+        postgres: POSTGRES_SERVERS.map((name) => {
+          const local = this.postgres.get(name);
+          return {
+            name,
+            // The local servers' password is a fixed development one; an external server's is not shown.
+            url: local ? local.url() : redact(this.postgresUrls[name]),
+            pid: local?.pid ?? null,
+            managed: local !== undefined,
+          };
+        }),
         kafka: { brokers: this.brokers, pid: this.kafka?.pid ?? null, managed: this.kafka !== undefined },
       },
       instances: this.instances
@@ -250,7 +291,7 @@ export class Platform {
     writeState(this.options.stateDir, this.state());
   }
 
-  /** Services first (gracefully, in parallel), then Kafka, then PostgreSQL. Idempotent. */
+  /** Services first (gracefully, in parallel), then Kafka, then both PostgreSQL servers. Idempotent. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
@@ -262,9 +303,10 @@ export class Platform {
       this.progress('stopping Kafka');
       await this.kafka.stop();
     }
-    if (this.postgres) {
-      this.progress('stopping PostgreSQL');
-      await this.postgres.stop();
+    const started = POSTGRES_SERVERS.filter((server) => this.postgres.has(server));
+    if (started.length > 0) {
+      this.progress(`stopping PostgreSQL (${started.map((server) => `postgres-${server}`).join(', ')})`);
+      await Promise.all(started.map((server) => this.postgres.get(server)!.stop()));
     }
     fs.rmSync(statePaths(this.options.stateDir).state, { force: true });
     this.releaseLock?.();
@@ -283,10 +325,10 @@ function validateScale(scale: Readonly<Record<string, number>>): void {
   }
 }
 
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
+/** Once every start has settled: the first failure, if any. */
+function throwFirstFailure(results: readonly PromiseSettledResult<unknown>[]): void {
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A connection string without its password, for output. */

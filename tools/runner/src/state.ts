@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { PostgresServer } from './catalog.js';
+
 /** What a running platform looks like, written by the runner and read by `npm run status`. */
 export interface PlatformState {
   readonly runnerPid: number;
@@ -8,7 +10,8 @@ export interface PlatformState {
   readonly adminToken: string;
   readonly gatewayUrl: string;
   readonly infrastructure: {
-    readonly postgres: { readonly url: string; readonly pid: number | null; readonly managed: boolean };
+    /** Servers a and b; with POSTGRES_URL both are that one external server. */
+    readonly postgres: readonly PostgresRecord[];
     readonly kafka: {
       readonly brokers: readonly string[];
       readonly pid: number | null;
@@ -16,6 +19,14 @@ export interface PlatformState {
     };
   };
   readonly instances: readonly InstanceRecord[];
+}
+
+export interface PostgresRecord {
+  readonly name: PostgresServer;
+  readonly url: string;
+  readonly pid: number | null;
+  /** Started by the runner (embedded), not given with POSTGRES_URL. */
+  readonly managed: boolean;
 }
 
 export interface InstanceRecord {

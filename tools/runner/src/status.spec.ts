@@ -8,13 +8,24 @@ const status: PlatformStatus = {
   adminToken: 'token-token-token-token',
   gatewayUrl: 'http://127.0.0.1:8080',
   infrastructure: {
-    postgres: {
-      address: '127.0.0.1:5433',
-      url: 'postgres://p:p@127.0.0.1:5433/postgres',
-      pid: 101,
-      managed: true,
-      state: 'running',
-    },
+    postgres: [
+      {
+        name: 'a',
+        address: '127.0.0.1:5433',
+        url: 'postgres://p:p@127.0.0.1:5433/postgres',
+        pid: 101,
+        managed: true,
+        state: 'running',
+      },
+      {
+        name: 'b',
+        address: '127.0.0.1:5434',
+        url: 'postgres://p:p@127.0.0.1:5434/postgres',
+        pid: 105,
+        managed: true,
+        state: 'down',
+      },
+    ],
     kafka: { brokers: ['127.0.0.1:9092'], pid: 102, managed: true, state: 'running' },
   },
   instances: [
@@ -41,12 +52,32 @@ describe(renderStatus.name, () => {
   it('prints one aligned row per component with its address, pid and state, then the admin token', () => {
     const lines = renderStatus(status, false).split('\n');
     expect(lines[0]).toMatch(/^COMPONENT\s+INSTANCE\s+ADDRESS\s+PID\s+STATE$/);
-    expect(lines[1]).toMatch(/^postgres\s+embedded\s+127\.0\.0\.1:5433\s+101\s+running$/);
-    expect(lines[2]).toMatch(/^kafka\s+kraft, 1 node\s+127\.0\.0\.1:9092\s+102\s+running$/);
-    expect(lines[4]).toMatch(/^id-service\s+id-service-1\s+127\.0\.0\.1:3101\s+104\s+down$/);
+    expect(lines[1]).toMatch(/^postgres\s+a, embedded\s+127\.0\.0\.1:5433\s+101\s+running$/);
+    expect(lines[2]).toMatch(/^postgres\s+b, embedded\s+127\.0\.0\.1:5434\s+105\s+down$/);
+    expect(lines[3]).toMatch(/^kafka\s+kraft, 1 node\s+127\.0\.0\.1:9092\s+102\s+running$/);
+    expect(lines[5]).toMatch(/^id-service\s+id-service-1\s+127\.0\.0\.1:3101\s+104\s+down$/);
     const stateColumn = lines[0]!.indexOf('STATE');
-    for (const line of lines.slice(1, 5)) expect(line.search(/(running|ready|down)$/)).toBe(stateColumn);
+    for (const line of lines.slice(1, 6)) expect(line.search(/(running|ready|down)$/)).toBe(stateColumn);
     expect(renderStatus(status, false)).toContain('token-token-token-token');
+  });
+
+  it('shows both servers as the one external server when POSTGRES_URL gave it', () => {
+    const external = { address: 'db.example:5432', url: 'postgres://p:***@db.example:5432/postgres' };
+    const lines = renderStatus(
+      {
+        ...status,
+        infrastructure: {
+          ...status.infrastructure!,
+          postgres: [
+            { name: 'a', ...external, pid: null, managed: false, state: 'running' },
+            { name: 'b', ...external, pid: null, managed: false, state: 'running' },
+          ],
+        },
+      },
+      false,
+    ).split('\n');
+    expect(lines[1]).toMatch(/^postgres\s+a, external\s+db\.example:5432\s+-\s+running$/);
+    expect(lines[2]).toMatch(/^postgres\s+b, external\s+db\.example:5432\s+-\s+running$/);
   });
 
   it('says plainly when no platform runs', () => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-import { isAlive, readState } from './state.js';
+import { isAlive, readState, type PostgresRecord } from './state.js';
 
 export type InstanceState = 'ready' | 'not ready' | 'down';
 export type InfraState = 'running' | 'down';
@@ -14,19 +14,18 @@ export interface InstanceStatus {
   readonly state: InstanceState;
 }
 
+export interface PostgresStatus extends PostgresRecord {
+  readonly address: string;
+  readonly state: InfraState;
+}
+
 export interface PlatformStatus {
   readonly running: boolean;
   readonly runner?: { readonly pid: number; readonly startedAt: string };
   readonly adminToken?: string;
   readonly gatewayUrl?: string;
   readonly infrastructure?: {
-    readonly postgres: {
-      readonly address: string;
-      readonly url: string;
-      readonly pid: number | null;
-      readonly managed: boolean;
-      readonly state: InfraState;
-    };
+    readonly postgres: readonly PostgresStatus[];
     readonly kafka: {
       readonly brokers: readonly string[];
       readonly pid: number | null;
@@ -42,10 +41,14 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
   const state = readState(stateDir);
   if (!state || !isAlive(state.runnerPid)) return { running: false, instances: [] };
   const { postgres, kafka } = state.infrastructure;
-  const postgresAddress = new URL(postgres.url).host;
-  const [postgresUp, kafkaUp, instances] = await Promise.all([
-    tcpOpen(postgresAddress),
-    tcpOpen(kafka.brokers[0] ?? ''),
+  const [postgresServers, kafkaState, instances] = await Promise.all([
+    Promise.all(
+      postgres.map(async (server) => {
+        const address = new URL(server.url).host;
+        return { ...server, address, state: await infraState(address) };
+      }),
+    ),
+    infraState(kafka.brokers[0] ?? ''),
     Promise.all(
       state.instances.map(async (instance) => ({
         service: instance.service,
@@ -63,8 +66,8 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
     adminToken: state.adminToken,
     gatewayUrl: state.gatewayUrl,
     infrastructure: {
-      postgres: { address: postgresAddress, ...postgres, state: postgresUp ? 'running' : 'down' },
-      kafka: { ...kafka, state: kafkaUp ? 'running' : 'down' },
+      postgres: postgresServers,
+      kafka: { ...kafka, state: kafkaState },
     },
     instances,
   };
@@ -77,6 +80,10 @@ async function readiness(url: string): Promise<InstanceState> {
   } catch {
     return 'down';
   }
+}
+
+async function infraState(address: string): Promise<InfraState> {
+  return (await tcpOpen(address)) ? 'running' : 'down';
 }
 
 function tcpOpen(address: string): Promise<boolean> {
@@ -102,13 +109,13 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
   }
   const { postgres, kafka } = status.infrastructure;
   const rows: string[][] = [
-    [
+    ...postgres.map((server) => [
       'postgres',
-      postgres.managed ? 'embedded' : 'external',
-      postgres.address,
-      String(postgres.pid ?? '-'),
-      postgres.state,
-    ],
+      `${server.name}, ${server.managed ? 'embedded' : 'external'}`,
+      server.address,
+      String(server.pid ?? '-'),
+      server.state,
+    ]),
     [
       'kafka',
       kafka.managed ? 'kraft, 1 node' : 'external',

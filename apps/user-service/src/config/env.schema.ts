@@ -1,27 +1,95 @@
 import { z } from 'zod';
 
-import { baseEnvSchema, postgresUrlVar, withDefaultPort } from '@platform/service-kit';
+import { baseEnvSchema, intVar, nameVar, postgresUrlVar, withDefaultPort } from '@platform/service-kit';
 
-export const envSchema = withDefaultPort(baseEnvSchema, 3200).extend({
-  /**
-   * The shard databases, comma-separated. This version routes every user to one shard; the
-   * variable is a list so more can be added when the sharded router arrives.
-   */
-  USER_SHARD_URLS: z
-    .string()
-    .trim()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((url) => url.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(postgresUrlVar())
-        .min(1, 'must list at least one postgres:// URL')
-        .max(1, 'lists more than one shard, but this version routes to exactly one'),
-    ),
-});
+/** A shard is named after its database: `postgres://…/users_3` is shard `users_3`. */
+export function shardNameOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  } catch {
+    return '';
+  }
+}
+
+/** Where USER_CRASH_POINT can kill the process: between the steps that must survive a crash. */
+export const CRASH_POINTS = [
+  'after-prepare',
+  'after-decision',
+  'reshard-copying',
+  'reshard-cutover',
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+const SHARD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export const envSchema = withDefaultPort(baseEnvSchema, 3200)
+  .extend({
+    /** The catalog ("index server"): the shard map, the email lookup index and resharding jobs. */
+    USER_CATALOG_URL: postgresUrlVar(),
+    /**
+     * Every shard database this instance may use, comma-separated; each shard is named after its
+     * database, so names must differ. The first `USER_INITIAL_SHARDS` hold the users when the
+     * catalog has no map yet; the rest are spares that online resharding can move users to.
+     */
+    USER_SHARD_URLS: z
+      .string()
+      .trim()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(postgresUrlVar())
+          .min(1, 'must list at least one postgres:// URL')
+          .max(64, 'lists more than 64 shard databases')
+          .superRefine((urls, ctx) => {
+            const seen = new Set<string>();
+            for (const url of urls) {
+              const name = shardNameOf(url);
+              if (!SHARD_NAME.test(name))
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `names a database "${name}" that is not usable as a shard name (letters, digits, _)`,
+                });
+              else if (seen.has(name))
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `names database "${name}" twice; shard names must differ`,
+                });
+              seen.add(name);
+            }
+          }),
+      ),
+    /** How many of USER_SHARD_URLS hold users in the first shard map (default: all of them). */
+    USER_INITIAL_SHARDS: intVar(1, 64).optional(),
+    /** Logical shards in the first shard map; ids carry theirs, so it never changes afterwards. */
+    USER_LOGICAL_SHARDS: intVar(1, 8_192).default(1_024),
+    /** Where shard map changes are announced, so every router takes a new map within a second. */
+    SHARD_MAP_TOPIC: nameVar(200).default('platform.user-shard-map'),
+    /** A two-phase user write left prepared this long (its writer died) is settled by recovery. */
+    USER_IN_DOUBT_AFTER_MS: intVar(100, 600_000).default(10_000),
+    /**
+     * Tests only (needs FAULTS_ENABLED): the process kills itself with SIGKILL the first time it
+     * reaches this point, to prove a crash there loses nothing.
+     */
+    USER_CRASH_POINT: z.enum(CRASH_POINTS).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.USER_CRASH_POINT !== undefined && !env.FAULTS_ENABLED)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['USER_CRASH_POINT'],
+        message: 'kills the process on purpose, so it is only accepted with FAULTS_ENABLED=true',
+      });
+    if (env.USER_INITIAL_SHARDS !== undefined && env.USER_INITIAL_SHARDS > env.USER_SHARD_URLS.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['USER_INITIAL_SHARDS'],
+        message: `is ${env.USER_INITIAL_SHARDS}, but USER_SHARD_URLS lists only ${env.USER_SHARD_URLS.length} database(s)`,
+      });
+  });
 
 export type UserServiceConfig = z.infer<typeof envSchema>;

@@ -9,12 +9,13 @@ import { IdServiceError } from './user.errors.js';
 export class IdClient {
   constructor(private readonly services: ServiceClient) {}
 
-  async nextId(): Promise<bigint> {
+  /** An Instagram-style id carrying `logicalShard`, so the user's row and its id agree on a shard. */
+  async nextId(logicalShard: number): Promise<bigint> {
     const { status, body } = await this.services.json<{ ids?: unknown; error?: { message?: string } }>(
       'id-service',
       {
         method: 'POST',
-        path: '/ids/snowflake?count=1',
+        path: `/ids/instagram?count=1&shard=${logicalShard}`,
         // An id that was issued but never used costs nothing, so asking again is safe.
         idempotent: true,
       },

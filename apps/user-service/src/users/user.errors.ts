@@ -4,8 +4,8 @@ export class UserNotFoundError extends PlatformError {
   readonly code = 'user_not_found';
   readonly kind = 'not_found';
 
-  constructor(id: bigint) {
-    super(`no user has id ${id}`);
+  constructor(key: bigint | string) {
+    super(typeof key === 'bigint' ? `no user has id ${key}` : `no user has email ${key}`);
   }
 }
 
@@ -25,5 +25,16 @@ export class IdServiceError extends PlatformError {
 
   constructor(status: number, detail: string) {
     super(`id-service could not issue an id (status ${status}): ${detail}`);
+  }
+}
+
+/** Recovery settled this write's prepared transaction as aborted before its writer could decide. */
+export class WriteAbandonedError extends PlatformError {
+  readonly code = 'write_abandoned';
+  readonly kind = 'unavailable';
+  override readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super('the write took too long and was rolled back; nothing was changed, retry it');
   }
 }

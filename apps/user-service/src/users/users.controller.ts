@@ -1,11 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 import { ZodPipe } from '@platform/service-kit';
 
-import { createUserSchema, userIdParamSchema, type CreateUserDto } from './dto/create-user.dto.js';
+import {
+  createUserSchema,
+  listUsersQuerySchema,
+  updateUserSchema,
+  userIdParamSchema,
+  type CreateUserDto,
+  type ListUsersQuery,
+  type UpdateUserDto,
+} from './dto/user.dto.js';
 import { toJson, type UserJson } from './user.js';
 import { UsersService } from './users.service.js';
+
+export interface UserListJson {
+  readonly users: UserJson[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
 
 @Controller('users')
 export class UsersController {
@@ -23,9 +37,40 @@ export class UsersController {
     return user;
   }
 
+  /**
+   * `GET /users?email=` → `{users: [the user]}` or 404; `GET /users?limit=&cursor=` → one page of
+   * every user in id order, gathered from all shards, with the cursor of the next page.
+   */
+  @Get()
+  async list(
+    @Query(new ZodPipe(listUsersQuerySchema, 'query')) query: ListUsersQuery,
+  ): Promise<UserListJson> {
+    if (query.email !== undefined) {
+      return { users: [toJson(await this.users.getByEmail(query.email))], nextCursor: null };
+    }
+    const page = await this.users.list(query);
+    return { users: page.users.map(toJson), nextCursor: page.nextCursor?.toString() ?? null };
+  }
+
   /** `GET /users/{id}` → the user, or 404. */
   @Get(':id')
   async get(@Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint): Promise<UserJson> {
     return toJson(await this.users.get(id));
+  }
+
+  /** `PATCH /users/{id} {email?, name?}` → the updated user; 409 if the new email is taken. */
+  @Patch(':id')
+  async update(
+    @Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint,
+    @Body(new ZodPipe(updateUserSchema, 'user')) body: UpdateUserDto,
+  ): Promise<UserJson> {
+    return toJson(await this.users.update(id, body));
+  }
+
+  /** `DELETE /users/{id}` → 204, or 404. */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint): Promise<void> {
+    await this.users.delete(id);
   }
 }

@@ -33,6 +33,9 @@ const server = new EmbeddedPostgres({
     'unix_socket_directories=',
     '-c',
     `max_connections=${config.maxConnections}`,
+    // user-service commits a user row and its email lookup entry, on two databases, with two-phase commit.
+    '-c',
+    `max_prepared_transactions=${config.maxConnections}`,
     ...config.extraSettings.flatMap((setting) => ['-c', setting]),
   ],
   onLog: (message) => log.write(message.endsWith('\n') ? message : `${message}\n`),

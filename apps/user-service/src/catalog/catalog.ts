@@ -1,0 +1,97 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+
+import { createPool, migrate, PG_ERROR, pgErrorCode, type Pool } from '@platform/postgres';
+import { ReadinessRegistry, ServiceContext } from '@platform/service-kit';
+import { ShardMap, type ShardMapSpec } from '@platform/sharding';
+
+import { USER_SERVICE_CONFIG } from '../config/config.js';
+import type { UserServiceConfig } from '../config/env.schema.js';
+import { CatalogUnavailableError, isConnectionFailure } from '../shards/shard.errors.js';
+import { catalogMigrations } from './catalog.migrations.js';
+
+/** Someone else wrote the next shard map version first. */
+export class MapVersionConflictError extends Error {
+  constructor(readonly version: number) {
+    super(`shard map version ${version} was written by someone else first`);
+  }
+}
+
+/**
+ * The catalog database, the platform's "index server": the versioned shard map, the global email
+ * lookup index and the resharding jobs. Routers cache the map; only resharding writes it.
+ */
+@Injectable()
+export class Catalog implements OnModuleInit, OnApplicationShutdown {
+  readonly pool: Pool;
+
+  constructor(
+    @Inject(USER_SERVICE_CONFIG) config: UserServiceConfig,
+    private readonly context: ServiceContext,
+    private readonly readiness: ReadinessRegistry,
+  ) {
+    this.pool = createPool({
+      connectionString: config.USER_CATALOG_URL,
+      applicationName: context.instanceId,
+      connectionTimeoutMs: 2_000,
+    });
+  }
+
+  private initialised: Promise<void> | undefined;
+
+  onModuleInit(): Promise<void> {
+    return this.init();
+  }
+
+  /** Migrates the catalog once; others that need it at start-up await this too. */
+  init(): Promise<void> {
+    this.initialised ??= (async () => {
+      const applied = await migrate(this.pool, catalogMigrations);
+      if (applied.length > 0) this.context.logger.info({ applied }, 'applied catalog migrations');
+      this.readiness.register('catalog', async () => {
+        await this.pool.query('SELECT 1');
+      });
+    })();
+    return this.initialised;
+  }
+
+  /** Runs a catalog query, turning an unreachable catalog into a 503. */
+  async query<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.pool);
+    } catch (error) {
+      if (isConnectionFailure(error)) throw new CatalogUnavailableError((error as Error).message);
+      throw error;
+    }
+  }
+
+  /** The current (highest) shard map, or undefined before the first one is written. */
+  async currentMap(): Promise<ShardMap | undefined> {
+    const { rows } = await this.query((pool) =>
+      pool.query<{ spec: ShardMapSpec }>('SELECT spec FROM shard_maps ORDER BY version DESC LIMIT 1'),
+    );
+    return rows[0] ? ShardMap.create(rows[0].spec) : undefined;
+  }
+
+  /**
+   * Writes `map` as the next version. Refused with {@link MapVersionConflictError} if that version
+   * exists: two writers that both read version n can never both publish an n+1.
+   */
+  async writeMap(map: ShardMap, reason: string): Promise<void> {
+    try {
+      await this.query((pool) =>
+        pool.query('INSERT INTO shard_maps (version, spec, reason) VALUES ($1, $2, $3)', [
+          map.version,
+          JSON.stringify(map.toSpec()),
+          reason,
+        ]),
+      );
+    } catch (error) {
+      if (pgErrorCode(error) === PG_ERROR.uniqueViolation) throw new MapVersionConflictError(map.version);
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,173 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+
+import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
+import { createPool, migrate, type Pool, type PoolClient } from '@platform/postgres';
+import { ServiceContext } from '@platform/service-kit';
+
+import { USER_SERVICE_CONFIG } from '../config/config.js';
+import { shardNameOf, type UserServiceConfig } from '../config/env.schema.js';
+import { isConnectionFailure, ShardUnavailableError, UnconfiguredShardError } from './shard.errors.js';
+import { shardMigrations } from './shard.migrations.js';
+
+const BREAKER_STATE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** Opens after a few connection failures, and probes again every 3 s. */
+const SHARD_BREAKER = {
+  errorThresholdPercentage: 50,
+  volumeThreshold: 4,
+  rollingWindowMs: 10_000,
+  rollingBuckets: 10,
+  resetTimeoutMs: 3_000,
+  callTimeoutMs: 0,
+  halfOpenMaxProbes: 1,
+};
+
+interface PhysicalShard {
+  readonly name: string;
+  readonly pool: Pool;
+  readonly breaker: CircuitBreaker;
+  migrated: boolean;
+}
+
+/**
+ * The shard databases of USER_SHARD_URLS, each with its own pool and circuit breaker. Every call
+ * to a shard goes through {@link run}: with one shard server down, its breaker opens and calls for
+ * its users fail at once with a 503 naming it, while every other shard is untouched.
+ */
+@Injectable()
+export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
+  private readonly shards = new Map<string, PhysicalShard>();
+
+  constructor(
+    @Inject(USER_SERVICE_CONFIG) config: UserServiceConfig,
+    private readonly context: ServiceContext,
+  ) {
+    const state = new Gauge({
+      name: 'user_shard_breaker_state',
+      help: 'Circuit breaker of each shard database: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['shard'],
+      registers: [context.metrics],
+    });
+    for (const url of config.USER_SHARD_URLS) {
+      const name = shardNameOf(url);
+      const breaker = new CircuitBreaker({
+        name: `shard:${name}`,
+        settings: SHARD_BREAKER,
+        isFailureError: isConnectionFailure,
+      });
+      state.set({ shard: name }, 0);
+      breaker.on('stateChange', (from, to) => {
+        state.set({ shard: name }, BREAKER_STATE[to]);
+        const level = to === 'open' ? 'warn' : 'info';
+        context.logger[level]({ shard: name, from, to }, `shard ${name} breaker ${from} -> ${to}`);
+      });
+      const pool = createPool({
+        connectionString: url,
+        applicationName: context.instanceId,
+        // A dead server should fail a call quickly, so the breaker learns of it quickly.
+        connectionTimeoutMs: 1_000,
+        max: 8,
+      });
+      this.shards.set(name, { name, pool, breaker, migrated: false });
+    }
+  }
+
+  /**
+   * Migrates every shard it can reach. One that is down does not stop the service (its users get
+   * 503s, everyone else is served); it is migrated when a call first reaches it.
+   */
+  private initialised: Promise<void> | undefined;
+
+  onModuleInit(): Promise<void> {
+    this.initialised ??= this.migrateAll();
+    return this.initialised;
+  }
+
+  /** Resolves once start-up migrations ran (for providers that use the shards while starting). */
+  init(): Promise<void> {
+    return this.onModuleInit();
+  }
+
+  private async migrateAll(): Promise<void> {
+    await Promise.all(
+      [...this.shards.values()].map(async (shard) => {
+        try {
+          await this.migrate(shard);
+        } catch (error) {
+          if (!isConnectionFailure(error)) throw error;
+          this.context.logger.warn(
+            { shard: shard.name, err: error },
+            `shard ${shard.name} is unreachable at start-up; its users get 503s until it answers`,
+          );
+        }
+      }),
+    );
+  }
+
+  private async migrate(shard: PhysicalShard): Promise<void> {
+    const applied = await migrate(shard.pool, shardMigrations);
+    shard.migrated = true;
+    if (applied.length > 0)
+      this.context.logger.info({ shard: shard.name, applied }, 'applied shard migrations');
+  }
+
+  names(): string[] {
+    return [...this.shards.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.shards.has(name);
+  }
+
+  breakerState(name: string): BreakerState {
+    return this.get(name).breaker.state;
+  }
+
+  /** Runs `work` on shard `name` through its breaker; connection failures become 503s naming it. */
+  async run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
+    const shard = this.get(name);
+    try {
+      return await shard.breaker.execute(async () => {
+        if (!shard.migrated) await this.migrate(shard);
+        return work(shard.pool);
+      });
+    } catch (error) {
+      if (isCircuitOpenError(error))
+        throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
+      if (isConnectionFailure(error))
+        throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
+      throw error;
+    }
+  }
+
+  /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */
+  transaction<T>(name: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.run(name, async (pool) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  private get(name: string): PhysicalShard {
+    const shard = this.shards.get(name);
+    if (!shard) throw new UnconfiguredShardError(name);
+    return shard;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const shard of this.shards.values()) shard.breaker.shutdown();
+    await Promise.allSettled([...this.shards.values()].map((shard) => shard.pool.end()));
+  }
+}
