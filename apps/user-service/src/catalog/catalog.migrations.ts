@@ -52,6 +52,9 @@ export const catalogMigrations: Migration[] = [
         state         text NOT NULL,
         copied        integer NOT NULL DEFAULT 0,
         caught_up     integer NOT NULL DEFAULT 0,
+        -- When writes to it were fenced during its cutover, and for how long.
+        fenced_at     timestamptz,
+        fence_ms      double precision,
         started_at    timestamptz,
         finished_at   timestamptz,
         PRIMARY KEY (job_id, logical_shard)

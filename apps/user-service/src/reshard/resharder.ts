@@ -30,6 +30,9 @@ export interface ReshardMove {
   readonly state: MoveState;
   readonly copied: number;
   readonly caughtUp: number;
+  /** When its cutover fenced writes (ISO 8601) and for how long; null until then. */
+  readonly fencedAt: string | null;
+  readonly fenceMs: number | null;
 }
 
 export interface ReshardJob {
@@ -177,8 +180,16 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     const job = rows[0];
     if (!job) throw new ReshardJobNotFoundError(id);
     const moves = await this.catalog.query((pool) =>
-      pool.query<{ logical_shard: number; state: MoveState; copied: number; caught_up: number }>(
-        'SELECT logical_shard, state, copied, caught_up FROM reshard_moves WHERE job_id = $1 ORDER BY logical_shard',
+      pool.query<{
+        logical_shard: number;
+        state: MoveState;
+        copied: number;
+        caught_up: number;
+        fenced_at: Date | null;
+        fence_ms: number | null;
+      }>(
+        `SELECT logical_shard, state, copied, caught_up, fenced_at, fence_ms FROM reshard_moves
+         WHERE job_id = $1 ORDER BY logical_shard`,
         [id],
       ),
     );
@@ -199,6 +210,8 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
         state: m.state,
         copied: m.copied,
         caughtUp: m.caught_up,
+        fencedAt: m.fenced_at?.toISOString() ?? null,
+        fenceMs: m.fence_ms,
       })),
     };
   }
@@ -451,7 +464,18 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.onShard(job.source, (pool) =>
       pool.query('DELETE FROM owned_shards WHERE logical_shard = $1', [logical]),
     );
-    if (fencedAt !== undefined) this.fenceSeconds.observe((performance.now() - fencedAt) / 1000);
+    if (fencedAt !== undefined) {
+      const fenceMs = performance.now() - fencedAt;
+      this.fenceSeconds.observe(fenceMs / 1000);
+      await this.catalog.query((pool) =>
+        pool.query(
+          `UPDATE reshard_moves
+           SET fence_ms = $3::float8, fenced_at = clock_timestamp() - make_interval(secs => $3::float8 / 1000)
+           WHERE job_id = $1 AND logical_shard = $2`,
+          [job.id, logical, fenceMs],
+        ),
+      );
+    }
     await this.onShard(job.source, async (pool) => {
       await pool.query('DELETE FROM users WHERE logical_shard = $1', [logical]);
       await pool.query('DELETE FROM user_changes WHERE logical_shard = $1', [logical]);

@@ -24,6 +24,10 @@ interface UserRow {
 }
 
 const USER_COLUMNS = 'id, email, name, created_at, updated_at';
+/** The same, of `users u` in a join. */
+const U_COLUMNS = USER_COLUMNS.split(', ')
+  .map((column) => `u.${column}`)
+  .join(', ');
 
 function toUser(row: UserRow): User {
   return {
@@ -109,10 +113,21 @@ export class UserStore {
   }
 
   async findById(id: bigint): Promise<User | undefined> {
-    return this.read(this.logicalShardOf(id), async (client) => {
-      const { rows } = await client.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
-      return rows[0] ? toUser(rows[0]) : undefined;
-    });
+    const logical = this.logicalShardOf(id);
+    return this.routed(logical, (shard, version) =>
+      this.shards.run(shard, async (pool) => {
+        // One statement, one round trip: the ownership check and the read see the same snapshot.
+        const { rows } = await pool.query<{ map_version: bigint } & Partial<UserRow>>(
+          `SELECT o.map_version, ${U_COLUMNS}
+           FROM owned_shards o LEFT JOIN users u ON u.id = $1
+           WHERE o.logical_shard = $2`,
+          [id, logical],
+        );
+        const row = rows[0];
+        if (!row || row.map_version > BigInt(version)) throw new StaleRouteError(shard, logical, version);
+        return row.id === null || row.id === undefined ? undefined : toUser(row as UserRow);
+      }),
+    );
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
@@ -198,9 +213,7 @@ export class UserStore {
       map.shards.map((shard) =>
         this.shards.run(shard.name, async (pool) => {
           const { rows } = await pool.query<UserRow>(
-            `SELECT ${USER_COLUMNS.split(', ')
-              .map((c) => `u.${c}`)
-              .join(', ')}
+            `SELECT ${U_COLUMNS}
              FROM users u JOIN owned_shards o ON o.logical_shard = u.logical_shard
              WHERE u.id > $1 ORDER BY u.id LIMIT $2`,
             [cursor, limit],
@@ -219,27 +232,6 @@ export class UserStore {
     return { users, nextCursor: full ? users.at(-1)!.id : undefined };
   }
 
-  /** Reads on the logical shard's owner, refreshing the map when the owner says it is stale. */
-  private read<T>(logical: number, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.routed(logical, (shard, version) =>
-      this.shards.run(shard, async (pool) => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN READ ONLY');
-          await this.checkOwnership(client, shard, logical, version, false);
-          const result = await fn(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      }),
-    );
-  }
-
   /**
    * A write on the logical shard's owner: committed at once without `gid`, prepared as `gid` with
    * one (the caller then decides and commits). Waits out a cutover fence, follows a moved shard.
@@ -251,7 +243,7 @@ export class UserStore {
   ): Promise<{ shard: string; result: T }> {
     return this.routed(logical, async (shard, version) => {
       const run = async (client: PoolClient) => {
-        await this.checkOwnership(client, shard, logical, version, true);
+        await this.checkOwnership(client, shard, logical, version);
         return fn(client, logical);
       };
       const result = gid
@@ -278,15 +270,14 @@ export class UserStore {
     shard: string,
     logical: number,
     version: number,
-    forWrite: boolean,
   ): Promise<void> {
     const { rows } = await client.query<{ map_version: bigint; fenced: boolean }>(
-      `SELECT map_version, fenced FROM owned_shards WHERE logical_shard = $1 ${forWrite ? 'FOR SHARE' : ''}`,
+      'SELECT map_version, fenced FROM owned_shards WHERE logical_shard = $1 FOR SHARE',
       [logical],
     );
     const owned = rows[0];
     if (!owned || owned.map_version > BigInt(version)) throw new StaleRouteError(shard, logical, version);
-    if (forWrite && owned.fenced) throw new FencedError(logical);
+    if (owned.fenced) throw new FencedError(logical);
   }
 
   private async routed<T>(logical: number, op: (shard: string, version: number) => Promise<T>): Promise<T> {

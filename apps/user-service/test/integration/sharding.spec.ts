@@ -151,6 +151,7 @@ describe('user-service on shards across two PostgreSQL servers', () => {
     const load = Promise.all([0, 1, 2, 3].map(worker));
     const reshardStarted = Date.now();
     let reshardMs: number | undefined;
+    let fences: number[] = [];
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const started = await requestJson<ReshardJob & ErrorBody>(`${a.url}/admin/reshard`, {
@@ -174,6 +175,7 @@ describe('user-service on shards across two PostgreSQL servers', () => {
       reshardMs = Date.now() - reshardStarted - 500;
       expect(job.counts).toMatchObject({ done: 16 });
       expect(job.moves.map((m) => m.logicalShard)).toEqual(moving);
+      fences = job.moves.map((m) => m.fenceMs ?? NaN);
       // The other instance takes the new map within a second of its being published.
       await eventually(async () => expect((await shardsOf(b)).body.mapVersion).toBe(17), {
         timeoutMs: 1_000,
@@ -188,8 +190,10 @@ describe('user-service on shards across two PostgreSQL servers', () => {
     const onMoved = [...(await data.ownedRows()).values()].filter((r) => r.shard === data.spare).length;
     process.stdout.write(
       `  [measured] reshard: 16 logical shards (${onMoved} users now on ${data.spare}) moved in ${reshardMs ?? '?'} ms ` +
-        `under ${operations} API writes, ${acknowledged.unexpected.length} failed\n`,
+        `under ${operations} API writes, ${acknowledged.unexpected.length} failed; ` +
+        `writes fenced ${Math.min(...fences).toFixed(1)}-${Math.max(...fences).toFixed(1)} ms per logical shard\n`,
     );
+    expect(fences.every((ms) => ms > 0 && ms < 5_000)).toBe(true);
     expect(copied).toEqual(moving);
     expect(acknowledged.unexpected).toEqual([]);
     expect(operations).toBeGreaterThan(100);
