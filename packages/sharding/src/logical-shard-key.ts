@@ -3,6 +3,8 @@ import { shardOfInstagramId } from '@platform/ids';
 import { InvalidShardKeyError } from './errors.js';
 import { hashKey } from './internal/key-hash.js';
 
+const MAX_U64 = (1n << 64n) - 1n;
+
 /**
  * The logical shard of a key, out of `logicalShards`:
  * - a bigint is an Instagram-style id (41-bit ms | 13-bit logical shard | 10-bit sequence), whose
@@ -15,7 +17,7 @@ import { hashKey } from './internal/key-hash.js';
  */
 export function logicalShardOf(key: bigint | string, logicalShards: number): number {
   if (typeof key === 'string') return hashKey(key) % logicalShards;
-  if (key < 0n || key >= 1n << 64n)
+  if (key < 0n || key > MAX_U64)
     throw new InvalidShardKeyError(key.toString(), 'an Instagram-style id is an unsigned 64-bit integer');
   const logical = shardOfInstagramId(key);
   if (logical >= logicalShards)

@@ -125,20 +125,18 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Runs `work` on shard `name` through its breaker; connection failures become 503s naming it. */
-  async run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
-    const shard = this.get(name);
-    try {
-      return await shard.breaker.execute(async () => {
-        if (!shard.migrated) await this.migrate(shard);
-        return work(shard.pool);
+  run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
+    const shard = this.shards.get(name);
+    if (!shard) return Promise.reject(new UnconfiguredShardError(name));
+    return shard.breaker
+      .execute(() => (shard.migrated ? work(shard.pool) : this.migrate(shard).then(() => work(shard.pool))))
+      .catch((error: unknown) => {
+        if (isCircuitOpenError(error))
+          throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
+        if (isConnectionFailure(error))
+          throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
+        throw error;
       });
-    } catch (error) {
-      if (isCircuitOpenError(error))
-        throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
-      if (isConnectionFailure(error))
-        throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
-      throw error;
-    }
   }
 
   /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */

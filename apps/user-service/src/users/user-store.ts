@@ -29,6 +29,30 @@ const U_COLUMNS = USER_COLUMNS.split(', ')
   .map((column) => `u.${column}`)
   .join(', ');
 
+/**
+ * The statements every request runs, as named (prepared) statements: PostgreSQL plans each once per
+ * connection instead of once per call, which on this path costs more than the query itself.
+ */
+const SQL = {
+  userById: { name: 'user-by-id', text: `SELECT ${USER_COLUMNS} FROM users WHERE id = $1` },
+  ownedSince: { name: 'owned-since', text: 'SELECT map_version FROM owned_shards WHERE logical_shard = $1' },
+  ownership: {
+    name: 'lock-ownership',
+    text: 'SELECT map_version, fenced FROM owned_shards WHERE logical_shard = $1 FOR SHARE',
+  },
+  insertUser: {
+    name: 'insert-user',
+    text: `INSERT INTO users (id, logical_shard, email, name) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
+  },
+  emailTaken: { name: 'email-taken', text: 'SELECT 1 FROM email_lookup WHERE email = $1' },
+  idByEmail: { name: 'id-by-email', text: 'SELECT user_id FROM email_lookup WHERE email = $1' },
+  page: {
+    name: 'users-page',
+    text: `SELECT ${U_COLUMNS} FROM users u JOIN owned_shards o ON o.logical_shard = u.logical_shard
+           WHERE u.id > $1 ORDER BY u.id LIMIT $2`,
+  },
+} as const;
+
 function toUser(row: UserRow): User {
   return {
     id: row.id,
@@ -90,16 +114,14 @@ export class UserStore {
   async create(user: { id: bigint; email: string; name: string }): Promise<User> {
     const key = emailKey(user.email);
     // The common duplicate is refused before anything is prepared; the decision below is the real check.
-    const taken = await this.catalog.query((pool) =>
-      pool.query('SELECT 1 FROM email_lookup WHERE email = $1', [key]),
-    );
+    const taken = await this.catalog.query((pool) => pool.query({ ...SQL.emailTaken, values: [key] }));
     if (taken.rowCount) throw new DuplicateEmailError(user.email);
     const gid = newGid();
     const { shard, result } = await this.write(this.logicalShardOf(user.id), gid, async (client, logical) => {
-      const { rows } = await client.query<UserRow>(
-        `INSERT INTO users (id, logical_shard, email, name) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
-        [user.id, logical, user.email, user.name],
-      );
+      const { rows } = await client.query<UserRow>({
+        ...SQL.insertUser,
+        values: [user.id, logical, user.email, user.name],
+      });
       return toUser(rows[0]!);
     });
     await this.decide(shard, gid, user.email, {
@@ -112,20 +134,24 @@ export class UserStore {
     return result;
   }
 
+  /**
+   * Reads the row where the map says it is. A row found there is the answer; only "not here" is
+   * checked against the shard's ownership, since a router with a stale map finds nothing on a shard
+   * that gave the logical shard away (its copy is deleted right after the new map is published).
+   * The price: for the few milliseconds between that publication and that delete, a stale router
+   * can read the moved user as it was when its writes were fenced.
+   */
   async findById(id: bigint): Promise<User | undefined> {
     const logical = this.logicalShardOf(id);
     return this.routed(logical, (shard, version) =>
       this.shards.run(shard, async (pool) => {
-        // One statement, one round trip: the ownership check and the read see the same snapshot.
-        const { rows } = await pool.query<{ map_version: bigint } & Partial<UserRow>>(
-          `SELECT o.map_version, ${U_COLUMNS}
-           FROM owned_shards o LEFT JOIN users u ON u.id = $1
-           WHERE o.logical_shard = $2`,
-          [id, logical],
-        );
-        const row = rows[0];
-        if (!row || row.map_version > BigInt(version)) throw new StaleRouteError(shard, logical, version);
-        return row.id === null || row.id === undefined ? undefined : toUser(row as UserRow);
+        const { rows } = await pool.query<UserRow>({ ...SQL.userById, values: [id] });
+        if (rows[0]) return toUser(rows[0]);
+        const owned = await pool.query<{ map_version: bigint }>({ ...SQL.ownedSince, values: [logical] });
+        const since = owned.rows[0]?.map_version;
+        if (since === undefined || since > BigInt(version))
+          throw new StaleRouteError(shard, logical, version);
+        return undefined;
       }),
     );
   }
@@ -133,7 +159,7 @@ export class UserStore {
   async findByEmail(email: string): Promise<User | undefined> {
     const key = emailKey(email);
     const { rows } = await this.catalog.query((pool) =>
-      pool.query<{ user_id: bigint }>('SELECT user_id FROM email_lookup WHERE email = $1', [key]),
+      pool.query<{ user_id: bigint }>({ ...SQL.idByEmail, values: [key] }),
     );
     if (!rows[0]) return undefined;
     const user = await this.findById(rows[0].user_id);
@@ -212,12 +238,7 @@ export class UserStore {
     const pages = await Promise.all(
       map.shards.map((shard) =>
         this.shards.run(shard.name, async (pool) => {
-          const { rows } = await pool.query<UserRow>(
-            `SELECT ${U_COLUMNS}
-             FROM users u JOIN owned_shards o ON o.logical_shard = u.logical_shard
-             WHERE u.id > $1 ORDER BY u.id LIMIT $2`,
-            [cursor, limit],
-          );
+          const { rows } = await pool.query<UserRow>({ ...SQL.page, values: [cursor, limit] });
           return rows;
         }),
       ),
@@ -271,34 +292,49 @@ export class UserStore {
     logical: number,
     version: number,
   ): Promise<void> {
-    const { rows } = await client.query<{ map_version: bigint; fenced: boolean }>(
-      'SELECT map_version, fenced FROM owned_shards WHERE logical_shard = $1 FOR SHARE',
-      [logical],
-    );
+    const { rows } = await client.query<{ map_version: bigint; fenced: boolean }>({
+      ...SQL.ownership,
+      values: [logical],
+    });
     const owned = rows[0];
     if (!owned || owned.map_version > BigInt(version)) throw new StaleRouteError(shard, logical, version);
     if (owned.fenced) throw new FencedError(logical);
   }
 
-  private async routed<T>(logical: number, op: (shard: string, version: number) => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` on the shard the map names for `logical`. The first try is a plain call (this is every
+   * request's path); refusals — a stale map, a cutover's fence — are handled in {@link rerouted}.
+   */
+  private routed<T>(logical: number, op: (shard: string, version: number) => Promise<T>): Promise<T> {
+    const map = this.maps.map;
+    return op(map.physicalOf(logical).name, map.version).catch((error: unknown) =>
+      this.rerouted(logical, op, error),
+    );
+  }
+
+  private async rerouted<T>(
+    logical: number,
+    op: (shard: string, version: number) => Promise<T>,
+    first: unknown,
+  ): Promise<T> {
     const fenceDeadline = Date.now() + FENCE_WAIT_MS;
+    let error = first;
     for (let stale = 0; ;) {
+      if (error instanceof StaleRouteError) {
+        if (++stale > STALE_RETRIES) throw new ShardMovingError(logical);
+        const moved = await this.maps.refresh();
+        if (!moved) await sleep(20 * stale);
+      } else if (error instanceof FencedError) {
+        if (Date.now() > fenceDeadline) throw new ShardMovingError(logical);
+        await sleep(10);
+      } else {
+        throw error;
+      }
       const map = this.maps.map;
       try {
         return await op(map.physicalOf(logical).name, map.version);
-      } catch (error) {
-        if (error instanceof StaleRouteError) {
-          if (++stale > STALE_RETRIES) throw new ShardMovingError(logical);
-          const moved = await this.maps.refresh();
-          if (!moved) await sleep(20 * stale);
-          continue;
-        }
-        if (error instanceof FencedError) {
-          if (Date.now() > fenceDeadline) throw new ShardMovingError(logical);
-          await sleep(10);
-          continue;
-        }
-        throw error;
+      } catch (next) {
+        error = next;
       }
     }
   }
