@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.js';
 
-export default jestConfig({ displayName: '@platform/sharding' });
+export default jestConfig({ displayName: '@platform/sharding', integration: true });
