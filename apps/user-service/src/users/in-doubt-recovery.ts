@@ -49,33 +49,44 @@ export class InDoubtRecovery implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async sweep(): Promise<void> {
-    // A decision is needed only while its transaction is prepared; an hour is far past any doubt.
-    await this.catalog
-      .query((pool) =>
-        pool.query("DELETE FROM user_write_outcomes WHERE decided_at < now() - interval '1 hour'"),
-      )
-      .catch(() => undefined);
-    await Promise.all(
-      this.shards
-        .names()
-        .map((shard) =>
-          this.sweepShard(shard).catch((error: unknown) =>
-            this.context.logger.debug({ shard, err: error }, 'in-doubt recovery could not check a shard'),
-          ),
-        ),
+    const stillPrepared = await Promise.all(
+      this.shards.names().map((shard) =>
+        this.sweepShard(shard).catch((error: unknown) => {
+          this.context.logger.debug({ shard, err: error }, 'in-doubt recovery could not check a shard');
+          return undefined;
+        }),
+      ),
     );
+    // A decision is needed only while its transaction is prepared somewhere. Dropped only when every
+    // shard answered, and only once a minute old (a younger one may belong to a write just prepared).
+    if (stillPrepared.every((gids) => gids !== undefined)) {
+      await this.catalog
+        .query((pool) =>
+          pool.query(
+            `DELETE FROM user_write_outcomes
+             WHERE decided_at < now() - interval '1 minute' AND NOT (gid = ANY($1::text[]))`,
+            [stillPrepared.flat()],
+          ),
+        )
+        .catch(() => undefined);
+    }
   }
 
-  private async sweepShard(shard: string): Promise<void> {
+  /** Settles the shard's transactions in doubt for too long; returns the ids still prepared there. */
+  private async sweepShard(shard: string): Promise<string[]> {
     const { rows } = await this.shards.run(shard, (pool) =>
-      pool.query<{ gid: string }>(
-        `SELECT gid FROM pg_prepared_xacts
-         WHERE database = current_database() AND starts_with(gid, $1)
-           AND prepared < now() - make_interval(secs => $2::double precision / 1000)`,
+      pool.query<{ gid: string; in_doubt: boolean }>(
+        `SELECT gid, prepared < now() - make_interval(secs => $2::double precision / 1000) AS in_doubt
+         FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1)`,
         [GID_PREFIX, this.config.USER_IN_DOUBT_AFTER_MS],
       ),
     );
-    for (const { gid } of rows) {
+    const remaining: string[] = [];
+    for (const { gid, in_doubt: inDoubt } of rows) {
+      if (!inDoubt) {
+        remaining.push(gid);
+        continue;
+      }
       const outcome = await this.decide(gid);
       try {
         await this.shards.run(shard, (pool) =>
@@ -84,9 +95,10 @@ export class InDoubtRecovery implements OnModuleInit, OnApplicationShutdown {
         this.settled.inc({ outcome });
         this.context.logger.warn({ shard, gid, outcome }, `settled an in-doubt user write: ${outcome}`);
       } catch (error) {
-        if (pgErrorCode(error) !== UNDEFINED_OBJECT) throw error; // settled meanwhile by its writer or a peer
+        if (pgErrorCode(error) !== UNDEFINED_OBJECT) remaining.push(gid); // else settled meanwhile
       }
     }
+    return remaining;
   }
 
   /** The recorded decision, or 'abort' recorded now. */

@@ -42,9 +42,14 @@ const SQL = {
   },
   insertUser: {
     name: 'insert-user',
-    text: `INSERT INTO users (id, logical_shard, email, name) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
+    // The ownership check and its lock are part of the INSERT: no row is written (none returned)
+    // unless this shard owns the logical shard at the router's map version and no fence is up.
+    text: `INSERT INTO users (id, logical_shard, email, name)
+           SELECT $1, $2, $3, $4 FROM owned_shards
+           WHERE logical_shard = $2 AND map_version <= $5 AND NOT fenced
+           FOR SHARE
+           RETURNING ${USER_COLUMNS}`,
   },
-  emailTaken: { name: 'email-taken', text: 'SELECT 1 FROM email_lookup WHERE email = $1' },
   idByEmail: { name: 'id-by-email', text: 'SELECT user_id FROM email_lookup WHERE email = $1' },
   page: {
     name: 'users-page',
@@ -113,17 +118,21 @@ export class UserStore {
 
   async create(user: { id: bigint; email: string; name: string }): Promise<User> {
     const key = emailKey(user.email);
-    // The common duplicate is refused before anything is prepared; the decision below is the real check.
-    const taken = await this.catalog.query((pool) => pool.query({ ...SQL.emailTaken, values: [key] }));
-    if (taken.rowCount) throw new DuplicateEmailError(user.email);
     const gid = newGid();
-    const { shard, result } = await this.write(this.logicalShardOf(user.id), gid, async (client, logical) => {
-      const { rows } = await client.query<UserRow>({
-        ...SQL.insertUser,
-        values: [user.id, logical, user.email, user.name],
-      });
-      return toUser(rows[0]!);
-    });
+    const { shard, result } = await this.write(
+      this.logicalShardOf(user.id),
+      gid,
+      async (client, logical, version, shardName) => {
+        const { rows } = await client.query<UserRow>({
+          ...SQL.insertUser,
+          values: [user.id, logical, user.email, user.name, version],
+        });
+        if (!rows[0]) return this.refused(client, shardName, logical, version);
+        return toUser(rows[0]);
+      },
+      { ownershipInStatement: true },
+    );
+    // A taken email is found here, by the lookup index's primary key; the prepared row is rolled back.
     await this.decide(shard, gid, user.email, {
       text: `WITH decision AS (
                INSERT INTO user_write_outcomes (gid, outcome) VALUES ($1, 'commit') RETURNING gid)
@@ -260,12 +269,13 @@ export class UserStore {
   private async write<T>(
     logical: number,
     gid: string | undefined,
-    fn: (client: PoolClient, logical: number) => Promise<T>,
+    fn: (client: PoolClient, logical: number, version: number, shard: string) => Promise<T>,
+    { ownershipInStatement = false } = {},
   ): Promise<{ shard: string; result: T }> {
     return this.routed(logical, async (shard, version) => {
       const run = async (client: PoolClient) => {
-        await this.checkOwnership(client, shard, logical, version);
-        return fn(client, logical);
+        if (!ownershipInStatement) await this.checkOwnership(client, shard, logical, version);
+        return fn(client, logical, version, shard);
       };
       const result = gid
         ? await this.shards.run(shard, async (pool) => {
@@ -280,6 +290,13 @@ export class UserStore {
       if (gid) crashPoint(this.config, 'after-prepare');
       return { shard, result };
     });
+  }
+
+  /** Why a write that checked ownership in its own statement wrote nothing: always throws. */
+  private async refused(client: PoolClient, shard: string, logical: number, version: number): Promise<never> {
+    await this.checkOwnership(client, shard, logical, version);
+    // Owned and not fenced now: the fence came down between the two statements. Try again.
+    throw new FencedError(logical);
   }
 
   /**
@@ -373,12 +390,9 @@ export class UserStore {
         { shard, gid, err: error },
         'a decided user write could not be committed now; in-doubt recovery will commit it',
       );
-      return;
     }
-    // Committed: the decision is not needed any more (recovery also drops old ones).
-    void this.catalog
-      .query((pool) => pool.query('DELETE FROM user_write_outcomes WHERE gid = $1', [gid]))
-      .catch(() => undefined);
+    // The decision stays in the catalog: in-doubt recovery drops decisions once no shard has their
+    // transaction prepared, in bulk, rather than one more commit per write here.
   }
 
   private async rollback(shard: string, gid: string): Promise<void> {
