@@ -2,8 +2,9 @@
 // (Resharder.start) doubles onto a second database on the other PostgreSQL server, moving half the
 // logical shards (512 of 1,024) one at a time — copy, catch up, fence, flip the map, clean up —
 // while writes keep arriving at a steady rate (open loop: a write is sent every 1/RATE s whether or
-// not earlier ones have finished). Reports how long the move took, how long each logical shard's
-// writes were fenced, and write latency overall and for the writes that met a fence.
+// not earlier ones have finished); a quarter of them rename users on the logical shard being moved at
+// that moment. Reports how long the move took, how long each logical shard's writes were fenced, and
+// write latency overall and for the writes that met a fence.
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/reshard.mjs
 //   flags: --users 200000 (half of them move) --rate 200 --quick (20,000 users) --keep
@@ -14,7 +15,7 @@ import { logicalShardOf } from '@platform/sharding';
 
 import { createHarness, loadavg, machine, parseArgs, sleep } from '../lib/harness.mjs';
 import { ms, percentile } from '../lib/open-loop.mjs';
-import { describeDisturbance, watchDisturbance } from '../lib/quiet.mjs';
+import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable } from '../lib/table.mjs';
 import { seedUsers, startInfra, startUserService, userFactory } from './lib/user-rig.mjs';
 
@@ -52,7 +53,15 @@ await harness.run(async () => {
   const seeded = await seedUsers(harness, rig, USERS);
   const logicalShards = rig.maps.map.logicalShards;
 
-  // The steady writes: half new users, half renames of existing ones.
+  // The steady writes: half new users, half renames of existing ones — of those, half aimed at the
+  // logical shard being moved right now (so some writes meet its fence), half at anyone.
+  const byLogical = new Map();
+  for (const id of seeded) {
+    const logical = Number((id >> 10n) & 8191n);
+    if (!byLogical.has(logical)) byLogical.set(logical, []);
+    byLogical.get(logical).push(id);
+  }
+  let moving;
   const writes = [];
   const newUser = userFactory(logicalShards, 'during');
   let stopWriting = false;
@@ -65,7 +74,9 @@ await harness.run(async () => {
       if (wait > 0) await sleep(wait);
       const create = i % 2 === 0;
       const user = create ? newUser() : undefined;
-      const id = create ? user.id : seeded[Math.floor(Math.random() * seeded.length)];
+      const pool =
+        !create && moving !== undefined && i % 4 === 1 ? (byLogical.get(moving) ?? seeded) : seeded;
+      const id = create ? user.id : pool[Math.floor(Math.random() * pool.length)];
       const record = {
         at: Date.now(),
         logical: logicalShardOf(create ? user.email : '', logicalShards),
@@ -91,20 +102,24 @@ await harness.run(async () => {
   })();
 
   await sleep(2_000);
+  await waitQuiet(log);
   const disturbance = watchDisturbance();
   const reshardStart = Date.now();
   const job = await rig.resharder.start({ source: 'reshard_users_0', target: 'reshard_users_1' });
   log(`reshard ${job.id}: ${job.moves.length} logical shards from ${job.source} to ${job.target}`);
   let finished;
-  for (;;) {
-    await sleep(2_000);
+  for (let polls = 1; ; polls++) {
+    await sleep(100);
     finished = await rig.resharder.job(job.id);
+    moving = finished.moves.find((m) => m.state !== 'done')?.logicalShard;
     const copied = finished.moves.reduce((sum, m) => sum + m.copied, 0);
-    log(
-      `  ${finished.counts.done}/${finished.moves.length} moved, ${copied.toLocaleString('en-US')} users copied, ${writes.length} writes so far`,
-    );
+    if (polls % 20 === 0 || finished.state !== 'running')
+      log(
+        `  ${finished.counts.done}/${finished.moves.length} moved, ${copied.toLocaleString('en-US')} users copied, ${writes.length} writes so far`,
+      );
     if (finished.state !== 'running') break;
   }
+  moving = undefined;
   const reshardMs = Date.now() - reshardStart;
   await sleep(2_000);
   stopWriting = true;

@@ -11,7 +11,7 @@ import pg from 'pg';
 
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
 import { ms, pct } from '../lib/open-loop.mjs';
-import { describeDisturbance, watchDisturbance } from '../lib/quiet.mjs';
+import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable, ratio } from '../lib/table.mjs';
 import { closedLoop, median } from './lib/closed-loop.mjs';
 import { seedUsers, startInfra, startUserService } from './lib/user-rig.mjs';
@@ -56,6 +56,10 @@ await harness.run(async () => {
   log(`reference table: ${ids.length.toLocaleString('en-US')} users in one database`);
 
   const pick = () => ids[Math.floor(Math.random() * ids.length)];
+  const shardPools = new Map(
+    rig.maps.map.shards.map((s) => [s.name, new pg.Pool({ connectionString: rig.shardUrl(s.name), max: 8 })]),
+  );
+  harness.onCleanup(() => Promise.all([...shardPools.values()].map((p) => p.end())));
   const select = 'SELECT id, email, name, created_at, updated_at FROM users WHERE id = $1';
   const directRead = (prepared) => async () => {
     const { rows } = await direct.query({
@@ -73,15 +77,28 @@ await harness.run(async () => {
       if (!(await rig.store.findById(pick())))
         throw new Error('a seeded user was not found through the router');
     },
+    // The routing decision alone: logical shard from the id, the map, that shard's pool (no breaker,
+    // no ownership fallback) — what the router adds before the rest of UserStore's path.
+    lookupOnly: async () => {
+      const id = pick();
+      const shard = rig.maps.map.physicalOf(rig.maps.router.logicalShardOf(id)).name;
+      const { rows } = await shardPools
+        .get(shard)
+        .query({ text: select, values: [id.toString()], name: 'user-by-id' });
+      if (!rows[0]) throw new Error('a seeded user is missing from its shard');
+    },
   };
   // Warm both: connections, plans, caches.
   for (const call of Object.values(variants))
     await closedLoop(call, { concurrency: CONCURRENCY, durationMs: 1_000 });
 
-  const runs = { direct: [], routed: [], unprepared: [] };
+  await waitQuiet(log);
+  const runs = { direct: [], routed: [], unprepared: [], lookupOnly: [] };
   const disturbance = watchDisturbance();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const name of round % 2 ? ['direct', 'routed', 'unprepared'] : ['routed', 'direct', 'unprepared']) {
+    for (const name of round % 2
+      ? ['direct', 'routed', 'lookupOnly', 'unprepared']
+      : ['routed', 'direct', 'unprepared', 'lookupOnly']) {
       const result = await closedLoop(variants[name], {
         concurrency: CONCURRENCY,
         durationMs: SECONDS * 1_000,
@@ -122,6 +139,13 @@ await harness.run(async () => {
         ratio(summary.unprepared.perSecond, summary.direct.perSecond),
         ms(summary.unprepared.p50, 2),
         ms(summary.unprepared.p99, 2),
+      ],
+      [
+        'routing decision only: id → logical shard → map → that shard, 4 databases',
+        Math.round(summary.lookupOnly.perSecond),
+        ratio(summary.lookupOnly.perSecond, summary.direct.perSecond),
+        ms(summary.lookupOnly.p50, 2),
+        ms(summary.lookupOnly.p99, 2),
       ],
       [
         'routed: UserStore.findById over 4 shard databases',

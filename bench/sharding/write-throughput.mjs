@@ -13,7 +13,7 @@ import pg from 'pg';
 
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
 import { ms } from '../lib/open-loop.mjs';
-import { describeDisturbance, watchDisturbance } from '../lib/quiet.mjs';
+import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable, ratio } from '../lib/table.mjs';
 import { closedLoop } from './lib/closed-loop.mjs';
 import { startInfra, startUserService, userFactory } from './lib/user-rig.mjs';
@@ -29,6 +29,7 @@ const { log } = harness;
 await harness.run(async () => {
   log(`machine: ${machine()}; load average ${loadavg()}`);
   const infra = await startInfra(harness, ['a', 'b']);
+  await waitQuiet(log);
   const disturbance = watchDisturbance();
   const rows = [];
 

@@ -103,7 +103,7 @@ describe('npm start', () => {
 });
 
 describe('the platform through the gateway', () => {
-  it('issues ids, creates and reads a user, and stores a flag', async () => {
+  it('issues ids, creates, finds, lists, renames and deletes a user on its shard, and stores a flag', async () => {
     const ids = await api('POST', '/api/ids/snowflake?count=5');
     expect(ids.status).toBe(200);
     expect(new Set(ids.json['ids'] as string[]).size).toBe(5);
@@ -114,6 +114,17 @@ describe('the platform through the gateway', () => {
     expect(id).toMatch(/^\d+$/);
     const read = await api('GET', `/api/users/${id}`);
     expect(read).toMatchObject({ status: 200, json: { id, email: 'e2e@example.com', name: 'End To End' } });
+    const renamed = await api('PATCH', `/api/users/${id}`, { email: 'e2e-renamed@example.com' });
+    expect(renamed).toMatchObject({ status: 200, json: { id, email: 'e2e-renamed@example.com' } });
+    expect(await api('GET', '/api/users?email=e2e-renamed%40example.com')).toMatchObject({
+      status: 200,
+      json: { users: [{ id }] },
+    });
+    const listed = await api('GET', '/api/users?limit=500');
+    expect(listed.status).toBe(200);
+    expect((listed.json['users'] as { id: string }[]).map((u) => u.id)).toContain(id);
+    expect((await api('DELETE', `/api/users/${id}`)).status).toBe(204);
+    expect((await api('GET', `/api/users/${id}`)).status).toBe(404);
 
     expect(
       (await api('PUT', '/api/flags/e2e-flag', { enabled: true, description: 'from the e2e test' })).status,

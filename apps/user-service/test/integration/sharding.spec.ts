@@ -214,6 +214,36 @@ describe('user-service on shards across two PostgreSQL servers', () => {
     expect(await data.preparedCount()).toBe(0);
   }, 120_000);
 
+  it('guards the admin endpoints with the token and refuses bad reshard requests with a reason', async () => {
+    const reshard = (json: unknown, headers: Record<string, string> = admin) =>
+      requestJson<ErrorBody>(`${a.url}/admin/reshard`, { method: 'POST', headers, json });
+
+    expect((await reshard({ target: data.spare }, {})).status).toBe(401);
+    expect((await requestJson(`${a.url}/admin/shards`)).status).toBe(401);
+    const cases: [unknown, string][] = [
+      [{}, 'target is required'],
+      [{ target: 'users_99' }, "is not one of this service's shard databases"],
+      [{ target: data.spare }, 'already holds logical shards'],
+      [{ target: data.shardNames[1], source: data.shardNames[1] }, 'source and target are the same shard'],
+      [{ target: data.spare, limit: 0 }, 'limit must be at least 1'],
+      [{ target: data.spare, extra: true }, 'Unrecognized key: "extra"'],
+      ['users_4', 'the body must be a JSON object'],
+    ];
+    for (const [body, message] of cases) {
+      const { status, body: answer } = await reshard(body);
+      expect({ body, status, message: answer.error?.message }).toMatchObject({
+        status: 400,
+        message: expect.stringContaining(message),
+      });
+    }
+    const unknown = await requestJson<ErrorBody>(`${a.url}/admin/reshard/rs-nothing-here`, {
+      headers: admin,
+    });
+    expect(unknown.status).toBe(404);
+    const malformed = await requestJson<ErrorBody>(`${a.url}/admin/reshard/DROP%20TABLE`, { headers: admin });
+    expect(malformed.status).toBe(400);
+  });
+
   it('answers 503 naming the shard, fast, for users on a stopped server, serves everyone else, and recovers', async () => {
     const created: UserResponse[] = [];
     for (let i = 0; i < 60; i++) created.push((await create(a, `outage-${i}@example.com`)).body);
