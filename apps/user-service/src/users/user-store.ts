@@ -87,9 +87,10 @@ export interface UserPage {
 /**
  * Users on their shards, and the email lookup index in the catalog, kept consistent.
  *
- * Routing: a user's logical shard is in its id; the map says which database holds it. Every read
- * and write checks, on that database, that it owns the logical shard at the router's map version
- * (`owned_shards`), so a router with a stale map is refused there, refreshes and tries again.
+ * Routing: a user's logical shard is in its id; the map says which database holds it. Every write
+ * checks, on that database and in its transaction, that it owns the logical shard at the router's
+ * map version (`owned_shards`), so a router with a stale map is refused there, refreshes and tries
+ * again; a read checks the same when it finds nothing (see {@link findById}).
  *
  * Consistency with the lookup index: a write that changes which email a user holds is a two-phase
  * transaction. The row change is prepared on the shard; then one catalog statement records the
