@@ -28,6 +28,7 @@ import {
 import { loadavg, machine, parseArgs } from '../lib/harness.mjs';
 import { describeDisturbance, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable, ratio } from '../lib/table.mjs';
+import { progressLog, tightLoopRate } from '../lib/tight-loop.mjs';
 
 const args = parseArgs();
 const QUICK = args.quick === true;
@@ -37,30 +38,13 @@ const DUPLICATE_IDS = Number(args.ids ?? (QUICK ? 2_000_000 : 20_000_000));
 const SNOWFLAKE_LIMIT = 4_096_000;
 const INSTAGRAM_LIMIT = 1_024_000;
 
-const started = performance.now();
-const log = (message) =>
-  process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+const log = progressLog();
 
 /** Ids per second from `next`, called in a tight loop: the median of ROUNDS rounds of SECONDS. */
 function rate(name, next) {
-  let sink;
-  const round = (seconds) => {
-    const end = performance.now() + seconds * 1000;
-    let count = 0;
-    const begin = performance.now();
-    let now = begin;
-    while (now < end) {
-      for (let i = 0; i < 1024; i++) sink = next();
-      count += 1024;
-      now = performance.now();
-    }
-    return count / ((now - begin) / 1000);
-  };
-  round(SECONDS); // warm-up: JIT, pools
-  const rounds = Array.from({ length: ROUNDS }, () => round(SECONDS)).sort((a, b) => a - b);
-  const median = rounds[Math.floor(rounds.length / 2)];
-  log(`${name}: ${(median / 1e6).toFixed(3)} M ids/s (last id ${String(sink).slice(0, 32)})`);
-  return { median, min: rounds[0], max: rounds.at(-1) };
+  const result = tightLoopRate(() => next(), { rounds: ROUNDS, seconds: SECONDS });
+  log(`${name}: ${(result.median / 1e6).toFixed(3)} M ids/s (last id ${String(result.last).slice(0, 32)})`);
+  return result;
 }
 
 /** Generates `count` 64-bit ids into one typed array (8 bytes each), then counts repeats after sorting. */

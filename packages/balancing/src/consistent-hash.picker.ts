@@ -1,5 +1,6 @@
+import { stableHash32 } from '@platform/hashing';
+
 import { HashRing } from './internal/hash-ring.js';
-import { hash32 } from './internal/hash32.js';
 import type { Endpoint, PickContext, Picker } from './picker.js';
 import { RoundRobinPicker } from './round-robin.picker.js';
 
@@ -39,7 +40,10 @@ export class ConsistentHashPicker<E extends Endpoint = Endpoint> implements Pick
     const key = context?.key;
     if (key === undefined || key === '') return this.fallback.pick(endpoints, context);
     const exclude = context?.exclude;
-    const owner = this.ringFor(endpoints).find(hash32(key), (index) => !exclude?.has(endpoints[index]!.id));
+    const owner = this.ringFor(endpoints).find(
+      stableHash32(key),
+      (index) => !exclude?.has(endpoints[index]!.id),
+    );
     return owner === undefined ? undefined : endpoints[owner];
   }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 
+import { stableHash32 } from '@platform/hashing';
+
 import { HashRing } from './hash-ring.js';
-import { hash32 } from './hash32.js';
 
 const ids = Array.from({ length: 10 }, (_, i) => `node-${i}`);
-const keys = Array.from({ length: 10_000 }, (_, i) => hash32(`key-${i}`));
+const keys = Array.from({ length: 10_000 }, (_, i) => stableHash32(`key-${i}`));
 const anyone = () => true;
 
 function owners(ring: HashRing): string[] {

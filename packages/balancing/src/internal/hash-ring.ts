@@ -1,8 +1,8 @@
-import { hash32 } from './hash32.js';
+import { stableHash32 } from '@platform/hashing';
 
 /**
  * A consistent-hash ring (Karger et al.; ketama): each member owns `virtualNodes` points at
- * hash32(`${id}#${n}`), and a key belongs to the first point clockwise from hash32(key). A member
+ * stableHash32(`${id}#${n}`), and a key belongs to the first point clockwise from stableHash32(key). A member
  * joining takes over only the arcs in front of its own points (about 1/N of the keys); a member
  * leaving hands over only its own keys. The ring depends on the set of ids, not on their order.
  */
@@ -18,7 +18,7 @@ export class HashRing {
   ) {
     const entries: { hash: number; owner: number }[] = [];
     ids.forEach((id, owner) => {
-      for (let n = 0; n < virtualNodes; n++) entries.push({ hash: hash32(`${id}#${n}`), owner });
+      for (let n = 0; n < virtualNodes; n++) entries.push({ hash: stableHash32(`${id}#${n}`), owner });
     });
     // Ties (two points on the same hash) go to the smaller id, whatever the input order.
     entries.sort((x, y) => x.hash - y.hash || compare(ids[x.owner]!, ids[y.owner]!));

@@ -1,0 +1,1 @@
+export { stableHash32, stableHash32WithPrefix } from './stable-hash.js';
