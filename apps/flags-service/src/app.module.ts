@@ -6,6 +6,7 @@ import { PostgresModule } from '@platform/postgres';
 import type { FlagsServiceConfig } from './config/env.schema.js';
 import { FlagsController } from './flags/flags.controller.js';
 import { FlagsRepository } from './flags/flags.repository.js';
+import { SegmentsController } from './flags/segments.controller.js';
 import { migrations } from './flags/migrations.js';
 
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
           discoveryOptionsFrom(config, { announce: true, watch: false, routes: ['flags'] }),
         ),
       ],
-      controllers: [FlagsController],
+      controllers: [FlagsController, SegmentsController],
       providers: [FlagsRepository],
     };
   }

@@ -127,7 +127,14 @@ describe('the platform through the gateway', () => {
     expect((await api('GET', `/api/users/${id}`)).status).toBe(404);
 
     expect(
-      (await api('PUT', '/api/flags/e2e-flag', { enabled: true, description: 'from the e2e test' })).status,
+      (
+        await api(
+          'PUT',
+          '/api/flags/e2e-flag',
+          { enabled: true, description: 'from the e2e test' },
+          { authorization: `Bearer ${status.adminToken}` },
+        )
+      ).status,
     ).toBe(201);
     expect(await api('GET', '/api/flags/e2e-flag')).toMatchObject({
       status: 200,

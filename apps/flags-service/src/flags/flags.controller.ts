@@ -1,12 +1,35 @@
-import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-import { ZodPipe } from '@platform/service-kit';
+import { compileFlag, InvalidFlagError, validateFlag, type Evaluation } from '@platform/flags';
+import { AdminTokenGuard, ZodPipe } from '@platform/service-kit';
 
-import { flagKeySchema, putFlagSchema, type PutFlagDto } from './dto/put-flag.dto.js';
-import { toJson, type FlagJson } from './flag.js';
-import { FlagNotFoundError } from './flag.errors.js';
+import { ACTOR_HEADER, actorOf } from './actor.js';
+import {
+  booleanFlag,
+  evaluateSchema,
+  flagKeySchema,
+  isSwitchOnly,
+  switchFlagSchema,
+  type EvaluateDto,
+} from './dto/put-flag.dto.js';
+import { toJson, type AuditEntryJson, type FlagJson } from './flag.js';
+import { FlagNotFoundError, KeyMismatchError } from './flag.errors.js';
 import { FlagsRepository } from './flags.repository.js';
+
+const keyPipe = () => new ZodPipe(flagKeySchema, 'flag key');
 
 @Controller('flags')
 export class FlagsController {
@@ -15,26 +38,84 @@ export class FlagsController {
   /** `GET /flags` → every flag, by key. */
   @Get()
   async list(): Promise<{ flags: FlagJson[] }> {
-    return { flags: (await this.flags.list()).map(toJson) };
+    return { flags: (await this.flags.listFlags()).map(toJson) };
   }
 
   /** `GET /flags/{key}` → the flag, or 404. */
   @Get(':key')
-  async get(@Param('key', new ZodPipe(flagKeySchema, 'flag key')) key: string): Promise<FlagJson> {
-    const flag = await this.flags.find(key);
+  async get(@Param('key', keyPipe()) key: string): Promise<FlagJson> {
+    const flag = await this.flags.findFlag(key);
     if (!flag) throw new FlagNotFoundError(key);
     return toJson(flag);
   }
 
-  /** `PUT /flags/{key} {enabled, description?}` → 201 when created, 200 when replaced. */
+  /**
+   * `PUT /flags/{key}` with a whole definition (variants, offVariant, defaultRule, rules…), or with
+   * `{enabled, description?}` to flip the kill switch and keep the rest → 201 created, 200 replaced.
+   * An invalid definition → 400 listing every problem, and nothing is stored. Admin token.
+   */
   @Put(':key')
+  @UseGuards(AdminTokenGuard)
   async put(
-    @Param('key', new ZodPipe(flagKeySchema, 'flag key')) key: string,
-    @Body(new ZodPipe(putFlagSchema, 'flag')) body: PutFlagDto,
+    @Param('key', keyPipe()) key: string,
+    @Body() body: unknown,
+    @Headers(ACTOR_HEADER) actor: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FlagJson> {
-    const { flag, created } = await this.flags.upsert(key, body.enabled, body.description);
+    const { flag, created } = await this.flags.putFlag(key, actorOf(actor), (current, segments) => {
+      if (isSwitchOnly(body)) {
+        const change = new ZodPipe(switchFlagSchema, 'flag').transform(body);
+        if (!current) return booleanFlag(key, change);
+        return {
+          ...current,
+          enabled: change.enabled,
+          description: change.description ?? current.description,
+        };
+      }
+      const definition = body as Record<string, unknown>;
+      if (definition['key'] !== undefined && definition['key'] !== key)
+        throw new KeyMismatchError('flag', key, definition['key']);
+      const validation = validateFlag({ ...definition, key }, { segments });
+      if (!validation.ok) throw new InvalidFlagError(key, validation.problems);
+      return validation.flag;
+    });
     void reply.status(created ? 201 : 200);
     return toJson(flag);
+  }
+
+  /** `DELETE /flags/{key}` → 204, or 404. Admin token. */
+  @Delete(':key')
+  @HttpCode(204)
+  @UseGuards(AdminTokenGuard)
+  async delete(
+    @Param('key', keyPipe()) key: string,
+    @Headers(ACTOR_HEADER) actor: string | undefined,
+  ): Promise<void> {
+    await this.flags.deleteFlag(key, actorOf(actor));
+  }
+
+  /**
+   * `POST /flags/{key}/evaluate {context}` → `{value, variant, reason, …}`: what the flag serves that
+   * context, computed by the same core as every SDK.
+   */
+  @Post(':key/evaluate')
+  @HttpCode(200)
+  async evaluate(
+    @Param('key', keyPipe()) key: string,
+    @Body(new ZodPipe(evaluateSchema, 'evaluation')) body: EvaluateDto,
+  ): Promise<Evaluation & { key: string; version: number }> {
+    const [flag, segments] = await Promise.all([this.flags.findFlag(key), this.flags.listSegments()]);
+    if (!flag) throw new FlagNotFoundError(key);
+    const bySegmentKey = new Map(segments.map((segment) => [segment.definition.key, segment.definition]));
+    const evaluation = compileFlag(flag.definition, bySegmentKey).evaluate(body.context);
+    return { key, version: flag.version, ...evaluation };
+  }
+
+  /** `GET /flags/{key}/audit` → every change to the flag: who, when, before and after. */
+  @Get(':key/audit')
+  async audit(@Param('key', keyPipe()) key: string): Promise<{ key: string; entries: AuditEntryJson[] }> {
+    const entries = await this.flags.auditLog('flag', key);
+    if (entries.length === 0) throw new FlagNotFoundError(key);
+    return { key, entries };
   }
 }

@@ -1,61 +1,207 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { PG_POOL, type Pool } from '@platform/postgres';
+import type { Flag as FlagDefinition, Segment as SegmentDefinition } from '@platform/flags';
+import { PG_POOL, withTransaction, type Pool, type PoolClient } from '@platform/postgres';
 
-import type { Flag } from './flag.js';
+import type { AuditEntryJson, StoredFlag, StoredSegment } from './flag.js';
+import { FlagNotFoundError, SegmentInUseError, SegmentNotFoundError } from './flag.errors.js';
 
-interface FlagRow {
-  key: string;
-  enabled: boolean;
-  description: string | null;
+type Entity = 'flag' | 'segment';
+
+interface DefinitionRow<D> {
+  definition: D;
+  version: bigint;
   created_at: Date;
   updated_at: Date;
-  created: boolean;
 }
 
-function toFlag(row: FlagRow): Flag {
+function stored<D>(row: DefinitionRow<D>) {
   return {
-    key: row.key,
-    enabled: row.enabled,
-    description: row.description,
+    definition: row.definition,
+    version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-const COLUMNS = 'key, enabled, description, created_at, updated_at';
+const TABLE: Record<Entity, string> = { flag: 'flags', segment: 'segments' };
+const COLUMNS = 'definition, version, created_at, updated_at';
 
+/**
+ * Flags and segments in PostgreSQL. Every change runs in one transaction with its audit entry: the
+ * current definition is locked, the next one is computed from it (and validated by the caller's
+ * `next`, which may throw — then nothing is stored), written with the next version, and audited.
+ */
 @Injectable()
 export class FlagsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** Creates or replaces a flag; `created` tells which. A missing description keeps the old one. */
-  async upsert(
+  /**
+   * Creates or replaces flag `key` with `next(current, segmentKeys)`. Referenced segments are locked
+   * until the transaction ends, so one cannot be deleted in between.
+   */
+  putFlag(
     key: string,
-    enabled: boolean,
-    description: string | undefined,
-  ): Promise<{ flag: Flag; created: boolean }> {
-    const { rows } = await this.pool.query<FlagRow>(
-      `INSERT INTO flags (key, enabled, description) VALUES ($1, $2, $3)
-       ON CONFLICT (key) DO UPDATE
-          SET enabled = EXCLUDED.enabled,
-              description = COALESCE($3, flags.description),
-              updated_at = now()
-       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
-      [key, enabled, description ?? null],
+    actor: string,
+    next: (current: FlagDefinition | undefined, segments: ReadonlySet<string>) => FlagDefinition,
+  ): Promise<{ flag: StoredFlag; created: boolean }> {
+    return withTransaction(this.pool, async (client) => {
+      const segments = await client.query<{ key: string }>('SELECT key FROM segments FOR SHARE');
+      return this.put(client, 'flag', key, actor, (current: FlagDefinition | undefined) =>
+        next(current, new Set(segments.rows.map((row) => row.key))),
+      );
+    });
+  }
+
+  putSegment(
+    key: string,
+    actor: string,
+    next: (current: SegmentDefinition | undefined) => SegmentDefinition,
+  ): Promise<{ segment: StoredSegment; created: boolean }> {
+    return withTransaction(this.pool, async (client) => {
+      const { flag: segment, created } = await this.put(client, 'segment', key, actor, next);
+      return { segment, created };
+    });
+  }
+
+  private async put<D extends { key: string; enabled?: boolean; description?: string }>(
+    client: PoolClient,
+    entity: Entity,
+    key: string,
+    actor: string,
+    next: (current: D | undefined) => D,
+  ) {
+    const table = TABLE[entity];
+    const { rows } = await client.query<DefinitionRow<D>>(
+      `SELECT ${COLUMNS} FROM ${table} WHERE key = $1 FOR UPDATE`,
+      [key],
     );
-    const row = rows[0]!;
-    return { flag: toFlag(row), created: row.created };
+    const before = rows[0];
+    const definition = next(before?.definition);
+    const flagColumns = entity === 'flag' ? ', enabled = $3, description = $4' : '';
+    const written = before
+      ? await client.query<DefinitionRow<D>>(
+          `UPDATE ${table} SET definition = $2, version = version + 1, updated_at = now()${flagColumns}
+           WHERE key = $1 RETURNING ${COLUMNS}`,
+          [key, definition, ...flagValues(entity, definition)],
+        )
+      : await client.query<DefinitionRow<D>>(
+          entity === 'flag'
+            ? `INSERT INTO flags (key, definition, enabled, description) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`
+            : `INSERT INTO segments (key, definition) VALUES ($1, $2) RETURNING ${COLUMNS}`,
+          [key, definition, ...flagValues(entity, definition)],
+        );
+    const after = written.rows[0]!;
+    await this.audit(client, entity, key, before ? 'update' : 'create', after.version, actor, before, after);
+    return { flag: stored(after), created: !before };
   }
 
-  async find(key: string): Promise<Flag | undefined> {
-    const { rows } = await this.pool.query<FlagRow>(`SELECT ${COLUMNS} FROM flags WHERE key = $1`, [key]);
-    return rows[0] ? toFlag(rows[0]) : undefined;
+  async deleteFlag(key: string, actor: string): Promise<void> {
+    await withTransaction(this.pool, (client) => this.remove(client, 'flag', key, actor));
   }
 
-  async list(): Promise<Flag[]> {
+  /** Deletes a segment that no flag refers to. */
+  async deleteSegment(key: string, actor: string): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      const users = await client.query<{ key: string }>(
+        `SELECT key FROM flags
+         WHERE jsonb_path_exists(definition, '$.rules[*].conditions[*] ? (@.segment == $k || @.notSegment == $k)',
+                                 jsonb_build_object('k', $1::text))
+         ORDER BY key COLLATE "C" FOR SHARE`,
+        [key],
+      );
+      if (users.rows.length > 0)
+        throw new SegmentInUseError(
+          key,
+          users.rows.map((row) => row.key),
+        );
+      await this.remove(client, 'segment', key, actor);
+    });
+  }
+
+  private async remove(client: PoolClient, entity: Entity, key: string, actor: string): Promise<void> {
+    const { rows } = await client.query<DefinitionRow<unknown>>(
+      `DELETE FROM ${TABLE[entity]} WHERE key = $1 RETURNING ${COLUMNS}`,
+      [key],
+    );
+    const before = rows[0];
+    if (!before) throw entity === 'flag' ? new FlagNotFoundError(key) : new SegmentNotFoundError(key);
+    await this.audit(client, entity, key, 'delete', before.version + 1n, actor, before, undefined);
+  }
+
+  private async audit(
+    client: PoolClient,
+    entity: Entity,
+    key: string,
+    action: AuditEntryJson['action'],
+    version: bigint,
+    actor: string,
+    before: DefinitionRow<unknown> | undefined,
+    after: DefinitionRow<unknown> | undefined,
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO audit_log (entity, key, action, version, actor, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        entity,
+        key,
+        action,
+        version,
+        actor,
+        before ? JSON.stringify(before.definition) : null,
+        after ? JSON.stringify(after.definition) : null,
+      ],
+    );
+  }
+
+  async findFlag(key: string): Promise<StoredFlag | undefined> {
+    const { rows } = await this.pool.query<DefinitionRow<FlagDefinition>>(
+      `SELECT ${COLUMNS} FROM flags WHERE key = $1`,
+      [key],
+    );
+    return rows[0] ? stored(rows[0]) : undefined;
+  }
+
+  async listFlags(): Promise<StoredFlag[]> {
     // Byte order, the same whatever locale the database was created with ('a-c' before 'ab').
-    const { rows } = await this.pool.query<FlagRow>(`SELECT ${COLUMNS} FROM flags ORDER BY key COLLATE "C"`);
-    return rows.map(toFlag);
+    const { rows } = await this.pool.query<DefinitionRow<FlagDefinition>>(
+      `SELECT ${COLUMNS} FROM flags ORDER BY key COLLATE "C"`,
+    );
+    return rows.map(stored);
   }
+
+  async findSegment(key: string): Promise<StoredSegment | undefined> {
+    const { rows } = await this.pool.query<DefinitionRow<SegmentDefinition>>(
+      `SELECT ${COLUMNS} FROM segments WHERE key = $1`,
+      [key],
+    );
+    return rows[0] ? stored(rows[0]) : undefined;
+  }
+
+  async listSegments(): Promise<StoredSegment[]> {
+    const { rows } = await this.pool.query<DefinitionRow<SegmentDefinition>>(
+      `SELECT ${COLUMNS} FROM segments ORDER BY key COLLATE "C"`,
+    );
+    return rows.map(stored);
+  }
+
+  /** Every change to one flag or segment, oldest first. */
+  async auditLog(entity: Entity, key: string): Promise<AuditEntryJson[]> {
+    const { rows } = await this.pool.query<{
+      version: bigint;
+      action: AuditEntryJson['action'];
+      actor: string;
+      at: Date;
+      before: unknown;
+      after: unknown;
+    }>(
+      'SELECT version, action, actor, at, before, after FROM audit_log WHERE entity = $1 AND key = $2 ORDER BY id',
+      [entity, key],
+    );
+    return rows.map((row) => ({ ...row, version: Number(row.version), at: row.at.toISOString() }));
+  }
+}
+
+/** The flag columns kept beside the definition, for `SELECT`s that predate definitions. */
+function flagValues(entity: Entity, definition: { enabled?: boolean; description?: string }): unknown[] {
+  return entity === 'flag' ? [definition.enabled, definition.description ?? null] : [];
 }

@@ -4,6 +4,7 @@ import type { ErrorBody } from '@platform/service-kit';
 import {
   createTestDatabase,
   requestJson,
+  TEST_ADMIN_TOKEN,
   TestServices,
   uniqueTopic,
   type JsonRequest,
@@ -15,6 +16,7 @@ import { FlagsController } from '../../src/flags/flags.controller.js';
 import { flagsService, type FlagsServiceInstance } from '../flags-service.harness.js';
 
 type FlagResponse = FlagJson & ErrorBody;
+const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 describe(FlagsController.name, () => {
   const services = new TestServices();
@@ -22,7 +24,11 @@ describe(FlagsController.name, () => {
   let flags: FlagsServiceInstance;
 
   const put = (key: string, request: JsonRequest) =>
-    requestJson<FlagResponse>(`${flags.url}/flags/${key}`, { method: 'PUT', ...request });
+    requestJson<FlagResponse>(`${flags.url}/flags/${key}`, {
+      method: 'PUT',
+      ...request,
+      headers: { ...admin, ...request.headers },
+    });
   const get = (key: string) => requestJson<FlagResponse>(`${flags.url}/flags/${key}`);
   const list = () => requestJson<{ flags: FlagJson[] }>(`${flags.url}/flags`);
 
@@ -52,6 +58,10 @@ describe(FlagsController.name, () => {
       key: 'new-checkout',
       enabled: true,
       description: 'The new checkout flow',
+      variants: { on: true, off: false },
+      offVariant: 'off',
+      defaultRule: { variant: 'on' },
+      version: 1,
       createdAt: expect.any(String),
       updatedAt: created.body.createdAt,
     });
@@ -63,12 +73,13 @@ describe(FlagsController.name, () => {
       key: 'new-checkout',
       enabled: false,
       description: 'The new checkout flow',
+      version: 2,
       createdAt: created.body.createdAt,
     });
     expect(Date.parse(replaced.body.updatedAt)).toBeGreaterThan(Date.parse(created.body.updatedAt));
   });
 
-  it('replaces the description when one is sent, and stores a flag without one as null', async () => {
+  it('replaces the description when one is sent, and stores a flag without one', async () => {
     await put('dark-mode', { json: { enabled: true, description: 'old words' } });
 
     const replaced = await put('dark-mode', { json: { enabled: true, description: 'new words' } });
@@ -76,7 +87,7 @@ describe(FlagsController.name, () => {
 
     expect(replaced.body.description).toBe('new words');
     expect(bare.status).toBe(201);
-    expect(bare.body.description).toBeNull();
+    expect(bare.body).not.toHaveProperty('description');
   });
 
   it('returns one flag by key, as the last PUT left it', async () => {
@@ -147,9 +158,8 @@ describe(FlagsController.name, () => {
       { json: { enabled: true, description: 'x'.repeat(501) } },
       'description must be at most 500 characters',
     ],
-    ['an extra field', { json: { enabled: true, owner: 'team-a' } }, 'Unrecognized key: "owner"'],
-    ['an array body', { json: [true] }, 'the body must be a JSON object with enabled'],
-    ['no body at all', {}, 'the body must be a JSON object with enabled'],
+    ['an array body', { json: [true] }, 'the body must be a JSON object'],
+    ['no body at all', {}, 'the body must be a JSON object'],
   ])(
     'answers 400 JSON naming the problem for %s, and leaves the flag as it was',
     async (_case, request, message) => {

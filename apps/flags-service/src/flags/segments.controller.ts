@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+import { InvalidSegmentError, validateSegment } from '@platform/flags';
+import { AdminTokenGuard, ZodPipe } from '@platform/service-kit';
+
+import { ACTOR_HEADER, actorOf } from './actor.js';
+import { flagKeySchema } from './dto/put-flag.dto.js';
+import { segmentToJson, type SegmentJson } from './flag.js';
+import { KeyMismatchError, SegmentNotFoundError } from './flag.errors.js';
+import { FlagsRepository } from './flags.repository.js';
+
+const keyPipe = () => new ZodPipe(flagKeySchema, 'segment key');
+
+/** Reusable groups of users that flag rules refer to (`{"segment": "beta-testers"}`). */
+@Controller('segments')
+export class SegmentsController {
+  constructor(private readonly flags: FlagsRepository) {}
+
+  @Get()
+  async list(): Promise<{ segments: SegmentJson[] }> {
+    return { segments: (await this.flags.listSegments()).map(segmentToJson) };
+  }
+
+  @Get(':key')
+  async get(@Param('key', keyPipe()) key: string): Promise<SegmentJson> {
+    const segment = await this.flags.findSegment(key);
+    if (!segment) throw new SegmentNotFoundError(key);
+    return segmentToJson(segment);
+  }
+
+  /** `PUT /segments/{key} {includedUserIds?, excludedUserIds?, conditions?, description?}`. Admin token. */
+  @Put(':key')
+  @UseGuards(AdminTokenGuard)
+  async put(
+    @Param('key', keyPipe()) key: string,
+    @Body() body: unknown,
+    @Headers(ACTOR_HEADER) actor: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SegmentJson> {
+    const { segment, created } = await this.flags.putSegment(key, actorOf(actor), () => {
+      const definition = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+      if (definition['key'] !== undefined && definition['key'] !== key)
+        throw new KeyMismatchError('segment', key, definition['key']);
+      const validation = validateSegment(
+        Array.isArray(body) || typeof body !== 'object' ? body : { ...definition, key },
+      );
+      if (!validation.ok) throw new InvalidSegmentError(key, validation.problems);
+      return validation.segment;
+    });
+    void reply.status(created ? 201 : 200);
+    return segmentToJson(segment);
+  }
+
+  /** `DELETE /segments/{key}` → 204; 409 while a flag refers to it; 404. Admin token. */
+  @Delete(':key')
+  @HttpCode(204)
+  @UseGuards(AdminTokenGuard)
+  async delete(
+    @Param('key', keyPipe()) key: string,
+    @Headers(ACTOR_HEADER) actor: string | undefined,
+  ): Promise<void> {
+    await this.flags.deleteSegment(key, actorOf(actor));
+  }
+}
