@@ -3,7 +3,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule, discoveryOptionsFrom } from '@platform/discovery';
 import { PostgresModule } from '@platform/postgres';
 
+import { FLAGS_CONFIG } from './config/config.js';
 import type { FlagsServiceConfig } from './config/env.schema.js';
+import { FlagPublisher } from './flags/flag-publisher.js';
 import { FlagsController } from './flags/flags.controller.js';
 import { FlagsRepository } from './flags/flags.repository.js';
 import { SegmentsController } from './flags/segments.controller.js';
@@ -21,7 +23,7 @@ export class AppModule {
         ),
       ],
       controllers: [FlagsController, SegmentsController],
-      providers: [FlagsRepository],
+      providers: [{ provide: FLAGS_CONFIG, useValue: config }, FlagsRepository, FlagPublisher],
     };
   }
 }

@@ -6,3 +6,5 @@ import { envSchema, type FlagsServiceConfig } from './env.schema.js';
 export function readConfig(env: Record<string, string | undefined> = process.env): FlagsServiceConfig {
   return loadConfig(envSchema, env);
 }
+
+export const FLAGS_CONFIG = Symbol('FLAGS_CONFIG');

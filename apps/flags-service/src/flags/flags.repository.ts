@@ -8,6 +8,9 @@ import { FlagNotFoundError, SegmentInUseError, SegmentNotFoundError } from './fl
 
 type Entity = 'flag' | 'segment';
 
+/** PostgreSQL NOTIFY channel that wakes the publisher when a change commits. */
+export const FLAG_EVENTS_CHANNEL = 'flag_events';
+
 interface DefinitionRow<D> {
   definition: D;
   version: bigint;
@@ -26,6 +29,8 @@ function stored<D>(row: DefinitionRow<D>) {
 
 const TABLE: Record<Entity, string> = { flag: 'flags', segment: 'segments' };
 const COLUMNS = 'definition, version, created_at, updated_at';
+const NEXT_VERSION = (entity: Entity) =>
+  `COALESCE((SELECT max(version) FROM audit_log WHERE entity = '${entity}' AND key = $1), 0) + 1`;
 
 /**
  * Flags and segments in PostgreSQL. Every change runs in one transaction with its audit entry: the
@@ -86,13 +91,17 @@ export class FlagsRepository {
           [key, definition, ...flagValues(entity, definition)],
         )
       : await client.query<DefinitionRow<D>>(
+          // A key deleted before starts after its last version, so versions only ever grow per key
+          // (an SDK applies a change only if it is newer than what it holds, deletions included).
           entity === 'flag'
-            ? `INSERT INTO flags (key, definition, enabled, description) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`
-            : `INSERT INTO segments (key, definition) VALUES ($1, $2) RETURNING ${COLUMNS}`,
+            ? `INSERT INTO flags (key, definition, enabled, description, version)
+               VALUES ($1, $2, $3, $4, ${NEXT_VERSION('flag')}) RETURNING ${COLUMNS}`
+            : `INSERT INTO segments (key, definition, version) VALUES ($1, $2, ${NEXT_VERSION('segment')}) RETURNING ${COLUMNS}`,
           [key, definition, ...flagValues(entity, definition)],
         );
     const after = written.rows[0]!;
     await this.audit(client, entity, key, before ? 'update' : 'create', after.version, actor, before, after);
+    await this.event(client, entity, key, after.version, after.definition);
     return { flag: stored(after), created: !before };
   }
 
@@ -127,6 +136,28 @@ export class FlagsRepository {
     const before = rows[0];
     if (!before) throw entity === 'flag' ? new FlagNotFoundError(key) : new SegmentNotFoundError(key);
     await this.audit(client, entity, key, 'delete', before.version + 1n, actor, before, undefined);
+    await this.event(client, entity, key, before.version + 1n, undefined);
+  }
+
+  /** The change as the outbox row the publisher sends, then a wake-up call to the publisher. */
+  private async event(
+    client: PoolClient,
+    entity: Entity,
+    key: string,
+    version: bigint,
+    definition: unknown,
+  ): Promise<void> {
+    await client.query(
+      'INSERT INTO flag_events (kind, key, version, deleted, definition) VALUES ($1, $2, $3, $4, $5)',
+      [
+        entity,
+        key,
+        version,
+        definition === undefined,
+        definition === undefined ? null : JSON.stringify(definition),
+      ],
+    );
+    await client.query(`SELECT pg_notify('${FLAG_EVENTS_CHANNEL}', '')`);
   }
 
   private async audit(

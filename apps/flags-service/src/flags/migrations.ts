@@ -51,4 +51,18 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX audit_log_by_key ON audit_log (entity, key, id);`,
   },
+  {
+    id: '003_outbox',
+    sql: `
+      -- Changes waiting to be published on Kafka, written in the same transaction as the change
+      -- itself (a transactional outbox): a change is stored and published, or neither.
+      CREATE TABLE flag_events (
+        seq        bigserial PRIMARY KEY,
+        kind       text NOT NULL CHECK (kind IN ('flag', 'segment')),
+        key        text NOT NULL,
+        version    bigint NOT NULL,
+        deleted    boolean NOT NULL,
+        definition jsonb
+      );`,
+  },
 ];

@@ -1,0 +1,186 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka, Producer } from 'kafkajs';
+import { Counter } from 'prom-client';
+
+import { createKafka, ensureTopic } from '@platform/kafka';
+import { PG_POOL, type Pool, type PoolClient } from '@platform/postgres';
+import { ServiceContext } from '@platform/service-kit';
+
+import { FLAGS_CONFIG } from '../config/config.js';
+import type { FlagsServiceConfig } from '../config/env.schema.js';
+import { FLAG_EVENTS_CHANNEL } from './flags.repository.js';
+
+/** Any constant works; one publisher at a time sends, so events leave in the order they were made. */
+const PUBLISHER_LOCK = 7_140_231;
+const BATCH = 500;
+/** Without a notification (a lost LISTEN connection, say), pending events are still sent this often. */
+const POLL_MS = 1_000;
+
+interface EventRow {
+  seq: bigint;
+  kind: 'flag' | 'segment';
+  key: string;
+  version: bigint;
+  deleted: boolean;
+  definition: unknown;
+}
+
+/** The message every SDK reads (see @platform/flags-sdk): one per change, keyed `kind:key`. */
+export function flagMessage(event: EventRow): { key: string; value: string } {
+  return {
+    key: `${event.kind}:${event.key}`,
+    value: JSON.stringify({
+      v: 1,
+      kind: event.kind,
+      key: event.key,
+      version: Number(event.version),
+      deleted: event.deleted,
+      definition: event.deleted ? null : event.definition,
+    }),
+  };
+}
+
+/**
+ * Sends the outbox (`flag_events`, written in the same transaction as each change) to the compacted
+ * Kafka topic, in order, and deletes what was sent: woken by NOTIFY when a change commits, and every
+ * second anyway. If Kafka is down the events wait in the table and go out when it is back; a change
+ * is never published without having been stored, nor stored without being published.
+ */
+@Injectable()
+export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private listener: PoolClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private failing = false;
+  private stopped = false;
+  private readonly published: Counter;
+
+  constructor(
+    @Inject(FLAGS_CONFIG) private readonly config: FlagsServiceConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly context: ServiceContext,
+  ) {
+    this.kafka = createKafka({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `${context.instanceId}.flags`,
+      logger: context.logger,
+    });
+    this.published = new Counter({
+      name: 'flags_changes_published_total',
+      help: 'Flag and segment changes sent to the flags topic.',
+      registers: [context.metrics],
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopic(this.kafka, {
+      topic: this.config.FLAGS_TOPIC,
+      compacted: true,
+      replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
+    });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await this.producer.connect();
+    await this.listen();
+    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** A connection of its own that hears NOTIFY; if it breaks, the poll carries on until it is back. */
+  private async listen(): Promise<void> {
+    const listener = await this.pool.connect();
+    listener.on('notification', () => this.wake());
+    listener.on('error', (error) => {
+      this.context.logger.warn({ err: error }, 'lost the NOTIFY connection; polling until it is back');
+      if (this.listener === listener) this.listener = undefined;
+      listener.release(error);
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), POLL_MS).unref();
+    });
+    await listener.query(`LISTEN ${FLAG_EVENTS_CHANNEL}`);
+    this.listener = listener;
+  }
+
+  /** Drains the outbox now, or right after the drain in progress. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => {
+        if (!this.failing)
+          this.context.logger.warn({ err: error }, 'could not publish flag changes; they wait in the outbox');
+        this.failing = true;
+      })
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const sent = await this.sendBatch();
+      if (sent < BATCH) return;
+    }
+  }
+
+  /** One batch in one transaction: sent to Kafka, then deleted; a failed send leaves it in place. */
+  private async sendBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows: lock } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1) AS ok',
+        [PUBLISHER_LOCK],
+      );
+      if (!lock[0]?.ok) {
+        await client.query('ROLLBACK');
+        return 0; // another instance is publishing
+      }
+      const { rows } = await client.query<EventRow>(
+        'SELECT seq, kind, key, version, deleted, definition FROM flag_events ORDER BY seq LIMIT $1',
+        [BATCH],
+      );
+      if (rows.length > 0) {
+        await this.producer!.send({
+          topic: this.config.FLAGS_TOPIC,
+          acks: -1,
+          messages: rows.map(flagMessage),
+        });
+        await client.query('DELETE FROM flag_events WHERE seq <= $1', [rows.at(-1)!.seq]);
+      }
+      await client.query('COMMIT');
+      if (rows.length > 0) {
+        this.published.inc(rows.length);
+        if (this.failing) this.context.logger.info('flag changes are being published again');
+        this.failing = false;
+      }
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.draining;
+    this.listener?.release();
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}
