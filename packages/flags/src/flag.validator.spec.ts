@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+
 import { describe, expect, it } from '@jest/globals';
 
 import type { Flag } from './flag.js';
@@ -74,6 +76,16 @@ describe(validateFlag.name, () => {
         defaultRule: { variant: 'a' },
       }).ok,
     ).toBe(true);
+  });
+
+  it('accepts its own output again, and objects made in another realm, as plain JSON', () => {
+    const withObjects = {
+      ...VALID,
+      variants: { on: { color: 'red' }, off: runInNewContext('({ color: "blue" })') as object },
+    };
+    const first = validateFlag(withObjects);
+    expect(first.ok).toBe(true);
+    expect(first.ok && validateFlag(first.flag).ok).toBe(true);
   });
 
   it('returns a copy, so later changes to the input do not reach the validated flag', () => {

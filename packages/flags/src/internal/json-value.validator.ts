@@ -20,8 +20,10 @@ export function checkJsonValue(value: unknown, path: string, problems: ProblemLi
     return;
   }
   if (typeof value === 'object') {
-    const prototype = Object.getPrototypeOf(value) as unknown;
-    if (prototype === Object.prototype || prototype === null) {
+    // A plain object of any realm (a copy from structuredClone, an object made in a VM context):
+    // its prototype is null or an Object.prototype, whose own prototype is null.
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    if (prototype === null || Object.getPrototypeOf(prototype) === null) {
       for (const [name, entry] of Object.entries(value)) {
         checkJsonValue(entry, fieldPath(path, name), problems, depth + 1);
       }

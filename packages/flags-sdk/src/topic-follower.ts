@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+import type { Consumer, Kafka } from 'kafkajs';
+
+import type { Logger } from '@platform/observability';
+
+export interface TopicFollowerOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly logger: Logger;
+  /** Prefix of the consumer group; a random suffix makes each follower a group of its own. */
+  readonly groupPrefix: string;
+  /** Called once per record, in offset order per partition; what it throws is logged, not retried. */
+  readonly onMessage: (key: Buffer | null, value: Buffer | null) => void;
+  /** The longest wait between two attempts to reach Kafka (they start at 200 ms). */
+  readonly maxRetryDelayMs?: number;
+}
+
+export interface TopicFollowerEvents {
+  /** Every record that was on the topic when the follower started has been read. */
+  caughtUp: [];
+}
+
+/**
+ * Reads a whole compacted topic and then follows it, in the background: from the beginning, in a
+ * consumer group of its own (each process needs every record, not a share of them), committing
+ * nothing. Kafka being down at start or later is never an error for the caller: the follower logs
+ * once, keeps trying, and the state built so far stays usable meanwhile.
+ */
+export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
+  private consumer: Consumer | undefined;
+  /** Per partition: the offset to reach before the follower counts as caught up; unknown before. */
+  private catchUpTargets: Map<number, bigint> | undefined;
+  /** Per partition: the offset of the next record to deliver. */
+  private readonly nextOffsets = new Map<number, bigint>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private isCaughtUp = false;
+  private failing = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(private readonly options: TopicFollowerOptions) {
+    super();
+  }
+
+  /** Starts reading in the background; returns at once. */
+  start(): void {
+    this.running ??= this.connectUntilStopped();
+  }
+
+  get caughtUp(): boolean {
+    return this.isCaughtUp;
+  }
+
+  /** Resolves true when every record on the topic at start has been read, false after `timeoutMs`. */
+  whenCaughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.isCaughtUp) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.off('caughtUp', done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.once('caughtUp', done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await disconnectQuietly(consumer);
+    // An attempt to connect still in flight ends on its own and sees `stopped`; do not wait for it.
+  }
+
+  /** Tries to reach Kafka until it can read the topic, or until stopped, waiting longer each time. */
+  private async connectUntilStopped(): Promise<void> {
+    let delayMs = 200;
+    while (!this.stopped) {
+      try {
+        this.catchUpTargets ??= await this.fetchCatchUpTargets();
+        this.checkCaughtUp();
+        await this.follow();
+        if (this.failing) this.options.logger.info({ topic: this.options.topic }, 'reading the flags topic');
+        this.failing = false;
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        // Once per outage at warn: a service whose Kafka is down for an hour logs it once, not 3,600 times.
+        this.options.logger[this.failing ? 'debug' : 'warn'](
+          { err: error, topic: this.options.topic },
+          'cannot read the flags topic yet; serving the flags already known and retrying',
+        );
+        this.failing = true;
+        await this.pause(delayMs);
+        delayMs = Math.min(delayMs * 2, this.options.maxRetryDelayMs ?? 2_000);
+      }
+    }
+  }
+
+  /** The last offset of each non-empty partition now: read up to there, the follower is caught up. */
+  private async fetchCatchUpTargets(): Promise<Map<number, bigint>> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const targets = new Map<number, bigint>();
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.options.topic)) {
+        if (BigInt(high) > BigInt(low)) targets.set(partition, BigInt(high) - 1n);
+      }
+      return targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Reads the topic with a consumer of a new group, from where the follower got to (the start, the
+   * first time). A crashed consumer is replaced rather than restarted: a restarted one rejoins its old
+   * group, which a broker that was down still believes has the old member, and waits for that member's
+   * session to time out (10 s) before serving the new one — 10 s of stale flags after Kafka is back.
+   */
+  private async follow(): Promise<void> {
+    const { kafka, topic, logger } = this.options;
+    const consumer = kafka.consumer({
+      groupId: `${this.options.groupPrefix}.${randomBytes(3).toString('hex')}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
+    });
+    let crashedWhileStarting: Error | undefined;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.consumer === consumer) {
+        logger.warn({ err: payload.error, topic }, 'the flags consumer crashed; a new one takes over');
+        this.consumer = undefined;
+        void disconnectQuietly(consumer).then(() => {
+          this.running = this.connectUntilStopped();
+        });
+      } else crashedWhileStarting ??= payload.error;
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: ({ partition, message }) => {
+          const offset = BigInt(message.offset);
+          // A replacement consumer may see a few records again before its seek applies.
+          if (offset < (this.nextOffsets.get(partition) ?? 0n)) return Promise.resolve();
+          this.nextOffsets.set(partition, offset + 1n);
+          try {
+            this.options.onMessage(message.key, message.value);
+          } catch (error) {
+            // A throwing listener must not crash the consumer and stop every later update.
+            logger.error({ err: error, topic, partition, offset: message.offset }, 'a flags record failed');
+          }
+          this.progress(partition, offset);
+          return Promise.resolve();
+        },
+      });
+      for (const [partition, offset] of this.nextOffsets)
+        consumer.seek({ topic, partition, offset: String(offset) });
+      if (crashedWhileStarting !== undefined) throw crashedWhileStarting;
+    } catch (error) {
+      await disconnectQuietly(consumer);
+      throw error;
+    }
+    if (this.stopped) await disconnectQuietly(consumer);
+    else this.consumer = consumer;
+  }
+
+  private progress(partition: number, offset: bigint): void {
+    const target = this.catchUpTargets?.get(partition);
+    if (target !== undefined && offset >= target) {
+      this.catchUpTargets?.delete(partition);
+      this.checkCaughtUp();
+    }
+  }
+
+  private checkCaughtUp(): void {
+    if (!this.isCaughtUp && this.catchUpTargets?.size === 0) {
+      this.isCaughtUp = true;
+      this.emit('caughtUp');
+    }
+  }
+
+  /** Waits `ms`, or less if the follower is stopped meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Disconnects a consumer that may be broken, without waiting long for a broker that is gone. */
+async function disconnectQuietly(consumer: Consumer): Promise<void> {
+  await Promise.race([
+    consumer.disconnect().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+  ]);
+}
