@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import { DiscoveryModule, discoveryOptionsFrom } from '@platform/discovery';
+import { FlagsModule, flagsOptionsFrom } from '@platform/flags-sdk';
 import { PostgresModule } from '@platform/postgres';
 
 import { ID_SERVICE_CONFIG } from './config/config.js';
@@ -25,6 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        FlagsModule.forRoot(flagsOptionsFrom(config)),
         PostgresModule.forRoot({ connectionString: config.DATABASE_URL, migrations }),
         DiscoveryModule.forRoot(
           discoveryOptionsFrom(config, { announce: true, watch: false, routes: ['ids'], retrySafe: true }),

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import { DiscoveryModule, discoveryOptionsFrom } from '@platform/discovery';
+import { FlagsModule, flagsOptionsFrom } from '@platform/flags-sdk';
 
 import { ShardsAdminController } from './admin/shards-admin.controller.js';
 import { Catalog } from './catalog/catalog.js';
@@ -22,6 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        FlagsModule.forRoot(flagsOptionsFrom(config)),
         DiscoveryModule.forRoot(
           discoveryOptionsFrom(config, { announce: true, watch: true, routes: ['users'] }),
         ),

@@ -32,3 +32,4 @@ export {
   type PlatformFlagsProviderOptions,
 } from './openfeature/platform-flags.provider.js';
 export { toPlatformContext } from './openfeature/openfeature-mapping.js';
+export { FlagsModule, flagsOptionsFrom, type FlagsModuleOptions } from './nest/flags.module.js';

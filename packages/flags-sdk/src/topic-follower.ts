@@ -131,6 +131,9 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
+      // Only flags-service creates the topic (compacted): a reader that got there first must not
+      // create it with the broker's defaults.
+      allowAutoTopicCreation: false,
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     let crashedWhileStarting: Error | undefined;

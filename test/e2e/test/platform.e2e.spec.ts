@@ -142,6 +142,39 @@ describe('the platform through the gateway', () => {
     });
   });
 
+  it('delivers a flag change from flags-service to the SDK in id-service and user-service within 1 s', async () => {
+    const auth = { authorization: `Bearer ${status.adminToken}` };
+    const readers = ['id-service-1', 'user-service-1'].map((id) =>
+      status.instances.find((i) => i.instanceId === id)!,
+    );
+    const delays: number[] = [];
+    for (let change = 0; change < 10; change++) {
+      const sent = Date.now();
+      const put = await api('PUT', '/api/flags/e2e-propagation', { enabled: change % 2 === 0 }, auth);
+      const version = put.json['version'] as number;
+      await Promise.all(
+        readers.map(async (reader) => {
+          for (;;) {
+            const held = await fetch(`${reader.url}/admin/flags`, { headers: auth }).then(
+              (r) => r.json() as Promise<{ flags: { key: string; version: number }[] }>,
+            );
+            if (held.flags.some((f) => f.key === 'e2e-propagation' && f.version >= version)) break;
+            if (Date.now() - sent > 5_000)
+              throw new Error(`${reader.instanceId} did not see version ${version}`);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          delays.push(Date.now() - sent);
+        }),
+      );
+    }
+    delays.sort((a, b) => a - b);
+    process.stdout.write(
+      `  [measured] flag change → SDK in id-service and user-service: p50 ${delays[Math.floor(delays.length / 2)]} ms, ` +
+        `max ${delays.at(-1)} ms over ${delays.length}\n`,
+    );
+    expect(delays.at(-1)).toBeLessThan(1_000);
+  });
+
   it('gives 50,000 ids requested concurrently from both id-service instances, with no duplicate', async () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => api('POST', '/api/ids/snowflake?count=1000')),

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 
 import { createKafka, ensureTopic } from '@platform/kafka';
@@ -81,10 +81,11 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
       compacted: true,
       replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
     });
+    // One request in flight keeps a batch in order; one publisher at a time keeps batches in order.
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: false,
-      idempotent: true,
       maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
     await this.listen();

@@ -42,6 +42,8 @@ export const baseEnvSchema = z.object({
   PLATFORM_PARENT_PID: intVar(1, 4_194_304).optional(),
   KAFKA_BROKERS: hostPortListVar(),
   REGISTRY_TOPIC: nameVar(200).default('platform.registry'),
+  /** The compacted topic flags-service publishes flag changes on, and every service's SDK reads. */
+  FLAGS_TOPIC: nameVar(200).default('platform.flags'),
   /** Replicas of the registry topic when a service creates it (3 on a three-broker cluster). */
   REGISTRY_REPLICATION_FACTOR: intVar(1, 5).default(1),
   /** An instance whose heartbeats stop for this long is dropped from every live view. */
