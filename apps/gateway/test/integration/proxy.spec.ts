@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   eventually,
   requestJson,
+  TEST_ADMIN_TOKEN,
   TestServices,
   uniqueTopic,
   type TestDatabase,
@@ -145,7 +146,11 @@ describe(ProxyRoutes.name, () => {
     const written = await requestJson<FlagJson>(`${edge.url}/api/flags/checkout-v2`, {
       method: 'PUT',
       rawBody: body,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      // The Authorization header travels through the gateway untouched: flag changes need the admin token.
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+      },
     });
     const read = await requestJson<FlagJson>(`${edge.url}/api/flags/checkout-v2`);
     const listed = await requestJson<{ flags: FlagJson[] }>(`${edge.url}/api/flags`);
