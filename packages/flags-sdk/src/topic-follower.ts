@@ -30,6 +30,8 @@ export interface TopicFollowerEvents {
  */
 export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
   private consumer: Consumer | undefined;
+  /** A consumer connecting or joining its group, not yet following. */
+  private starting: Consumer | undefined;
   /** Per partition: the offset to reach before the follower counts as caught up; unknown before. */
   private catchUpTargets: Map<number, bigint> | undefined;
   /** Per partition: the offset of the next record to deliver. */
@@ -75,7 +77,13 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) await disconnectQuietly(consumer);
-    // An attempt to connect still in flight ends on its own and sees `stopped`; do not wait for it.
+    // A consumer still joining its group (that takes seconds on a fresh broker) is cut short, and the
+    // attempt ends; wait for that (briefly), so a service's shutdown leaves no Kafka client running.
+    if (this.starting) await disconnectQuietly(this.starting);
+    await Promise.race([
+      this.running?.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+    ]);
   }
 
   /** Tries to reach Kafka until it can read the topic, or until stopped, waiting longer each time. */
@@ -136,6 +144,7 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
       allowAutoTopicCreation: false,
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
+    this.starting = consumer;
     let crashedWhileStarting: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.consumer === consumer) {
@@ -172,6 +181,8 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     } catch (error) {
       await disconnectQuietly(consumer);
       throw error;
+    } finally {
+      if (this.starting === consumer) this.starting = undefined;
     }
     if (this.stopped) await disconnectQuietly(consumer);
     else this.consumer = consumer;

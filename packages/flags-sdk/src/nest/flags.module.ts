@@ -7,8 +7,8 @@ import {
   Module,
   UseGuards,
   type DynamicModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 
 import { createKafka } from '@platform/kafka';
@@ -32,12 +32,15 @@ export function flagsOptionsFrom(config: BaseEnv, snapshotFile?: string): FlagsM
 
 /** Starts the service's FlagsClient with the service and stops it on shutdown. */
 @Injectable()
-class FlagsLifecycle implements OnModuleInit, OnApplicationShutdown {
+class FlagsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(FlagsClient) private readonly client: FlagsClient) {}
 
-  async onModuleInit(): Promise<void> {
-    // Resolves once a snapshot (if any) is loaded; the topic is read in the background, so a
-    // service starts even while Kafka is away, and its flags catch up when it is back.
+  /**
+   * Once the whole app has initialised (a service that fails to start starts no background reader).
+   * Resolves when a snapshot (if any) is loaded; the topic is read in the background, so a service
+   * starts even while Kafka is away, and its flags catch up when it is back.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     await this.client.start();
   }
 
