@@ -42,8 +42,9 @@ export class FlagsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /**
-   * Creates or replaces flag `key` with `next(current, segmentKeys)`. Referenced segments are locked
-   * until the transaction ends, so one cannot be deleted in between.
+   * Creates or replaces flag `key` with `next(current, segmentKeys)`. Every segment is locked (FOR
+   * SHARE) until the transaction ends, so none the flag refers to can be deleted in between; flag
+   * changes are rare enough that locking them all costs nothing worth a finer lock.
    */
   putFlag(
     key: string,
@@ -52,9 +53,14 @@ export class FlagsRepository {
   ): Promise<{ flag: StoredFlag; created: boolean }> {
     return withTransaction(this.pool, async (client) => {
       const segments = await client.query<{ key: string }>('SELECT key FROM segments FOR SHARE');
-      return this.put(client, 'flag', key, actor, (current: FlagDefinition | undefined) =>
-        next(current, new Set(segments.rows.map((row) => row.key))),
+      const { stored: flag, created } = await this.put(
+        client,
+        'flag',
+        key,
+        actor,
+        (current: FlagDefinition | undefined) => next(current, new Set(segments.rows.map((row) => row.key))),
       );
+      return { flag, created };
     });
   }
 
@@ -64,7 +70,7 @@ export class FlagsRepository {
     next: (current: SegmentDefinition | undefined) => SegmentDefinition,
   ): Promise<{ segment: StoredSegment; created: boolean }> {
     return withTransaction(this.pool, async (client) => {
-      const { flag: segment, created } = await this.put(client, 'segment', key, actor, next);
+      const { stored: segment, created } = await this.put(client, 'segment', key, actor, next);
       return { segment, created };
     });
   }
@@ -102,7 +108,7 @@ export class FlagsRepository {
     const after = written.rows[0]!;
     await this.audit(client, entity, key, before ? 'update' : 'create', after.version, actor, before, after);
     await this.event(client, entity, key, after.version, after.definition);
-    return { flag: stored(after), created: !before };
+    return { stored: stored(after), created: !before };
   }
 
   async deleteFlag(key: string, actor: string): Promise<void> {
