@@ -22,6 +22,7 @@ import { decodeUlid, SnowflakeGenerator, UlidGenerator, UuidV7Generator } from '
 import { freePort, startPostgres } from '@platform/local-infra';
 
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
+import { median } from '../lib/open-loop.mjs';
 import { describeDisturbance, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable, ratio } from '../lib/table.mjs';
 
@@ -141,7 +142,6 @@ async function main() {
   }
   const seen = disturbance.stop();
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary = KINDS.map((kind) => {
     const runs = results.get(kind.name);
     return {

@@ -306,6 +306,12 @@ export function summarize(result, { fromMs = 0, toMs = Infinity } = {}) {
   };
 }
 
+/** The middle value (the lower middle of an even count) of unsorted numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted, q) {
   if (sorted.length === 0) return Number.NaN;

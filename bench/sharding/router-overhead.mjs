@@ -10,10 +10,10 @@
 import pg from 'pg';
 
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
-import { ms, pct } from '../lib/open-loop.mjs';
+import { median, ms, pct } from '../lib/open-loop.mjs';
 import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
 import { printTable, ratio } from '../lib/table.mjs';
-import { closedLoop, median } from './lib/closed-loop.mjs';
+import { closedLoop } from './lib/closed-loop.mjs';
 import { seedUsers, startInfra, startUserService } from './lib/user-rig.mjs';
 
 const args = parseArgs();

@@ -35,9 +35,3 @@ export async function closedLoop(call, { concurrency, durationMs }) {
     p99: percentile(latencies, 0.99),
   };
 }
-
-/** Median of numbers. */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}

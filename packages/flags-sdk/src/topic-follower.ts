@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 
 import type { Logger } from '@platform/observability';
 
@@ -32,6 +32,8 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
   private consumer: Consumer | undefined;
   /** A consumer connecting or joining its group, not yet following. */
   private starting: Consumer | undefined;
+  /** The admin client reading the topic's end offsets, while it does. */
+  private fetching: Admin | undefined;
   /** Per partition: the offset to reach before the follower counts as caught up; unknown before. */
   private catchUpTargets: Map<number, bigint> | undefined;
   /** Per partition: the offset of the next record to deliver. */
@@ -80,6 +82,7 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     // A consumer still joining its group (that takes seconds on a fresh broker) is cut short, and the
     // attempt ends; wait for that (briefly), so a service's shutdown leaves no Kafka client running.
     if (this.starting) await disconnectQuietly(this.starting);
+    await this.fetching?.disconnect().catch(() => undefined);
     await Promise.race([
       this.running?.catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
@@ -113,7 +116,10 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
 
   /** The last offset of each non-empty partition now: read up to there, the follower is caught up. */
   private async fetchCatchUpTargets(): Promise<Map<number, bigint>> {
-    const admin = this.options.kafka.admin();
+    // No retries of its own: this follower retries (and can stop) between attempts, whereas kafkajs's
+    // retries of a missing topic would go on for seconds after the service has shut down.
+    const admin = this.options.kafka.admin({ retry: { retries: 0 } });
+    this.fetching = admin;
     await admin.connect();
     try {
       const targets = new Map<number, bigint>();
@@ -122,6 +128,7 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
       }
       return targets;
     } finally {
+      if (this.fetching === admin) this.fetching = undefined;
       await admin.disconnect();
     }
   }

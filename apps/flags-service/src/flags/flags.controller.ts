@@ -23,10 +23,11 @@ import {
   flagKeySchema,
   isSwitchOnly,
   switchFlagSchema,
+  withUrlKey,
   type EvaluateDto,
 } from './dto/put-flag.dto.js';
 import { toJson, type AuditEntryJson, type FlagJson } from './flag.js';
-import { FlagNotFoundError, KeyMismatchError } from './flag.errors.js';
+import { FlagNotFoundError } from './flag.errors.js';
 import { FlagsRepository } from './flags.repository.js';
 
 const keyPipe = () => new ZodPipe(flagKeySchema, 'flag key');
@@ -72,10 +73,7 @@ export class FlagsController {
           description: change.description ?? current.description,
         };
       }
-      const definition = body as Record<string, unknown>;
-      if (definition['key'] !== undefined && definition['key'] !== key)
-        throw new KeyMismatchError('flag', key, definition['key']);
-      const validation = validateFlag({ ...definition, key }, { segments });
+      const validation = validateFlag(withUrlKey('flag', key, body), { segments });
       if (!validation.ok) throw new InvalidFlagError(key, validation.problems);
       return validation.flag;
     });

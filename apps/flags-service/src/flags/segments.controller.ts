@@ -5,9 +5,9 @@ import { InvalidSegmentError, validateSegment } from '@platform/flags';
 import { AdminTokenGuard, ZodPipe } from '@platform/service-kit';
 
 import { ACTOR_HEADER, actorOf } from './actor.js';
-import { flagKeySchema } from './dto/put-flag.dto.js';
+import { flagKeySchema, withUrlKey } from './dto/put-flag.dto.js';
 import { segmentToJson, type SegmentJson } from './flag.js';
-import { KeyMismatchError, SegmentNotFoundError } from './flag.errors.js';
+import { SegmentNotFoundError } from './flag.errors.js';
 import { FlagsRepository } from './flags.repository.js';
 
 const keyPipe = () => new ZodPipe(flagKeySchema, 'segment key');
@@ -39,12 +39,7 @@ export class SegmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SegmentJson> {
     const { segment, created } = await this.flags.putSegment(key, actorOf(actor), () => {
-      const definition = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-      if (definition['key'] !== undefined && definition['key'] !== key)
-        throw new KeyMismatchError('segment', key, definition['key']);
-      const validation = validateSegment(
-        Array.isArray(body) || typeof body !== 'object' ? body : { ...definition, key },
-      );
+      const validation = validateSegment(withUrlKey('segment', key, body));
       if (!validation.ok) throw new InvalidSegmentError(key, validation.problems);
       return validation.segment;
     });

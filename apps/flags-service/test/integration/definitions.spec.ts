@@ -229,6 +229,9 @@ describe('flag definitions: rules, segments, sticky rollouts, audit', () => {
     expect(gone.status).toBe(204);
     expect((await requestJson<SegmentJson>(`${flags.url}/segments/temporary`)).status).toBe(404);
     expect((await put('/segments/bad', { includedUserIds: 'u-1' })).status).toBe(400);
+    const renamed = await put('/segments/renamed', { key: 'other', includedUserIds: ['u-1'] });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error.message).toContain('is not the segment key renamed');
   });
 
   it('answers 404 to evaluating a flag that does not exist, and 400 to a context that is not attributes', async () => {

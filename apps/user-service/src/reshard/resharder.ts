@@ -121,8 +121,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
       );
     if (request.source === request.target)
       throw new InvalidReshardError('source and target are the same shard');
-    const known = map.shards.find((shard) => shard.name === request.target);
-    const target = known ?? { id: Math.max(...map.shards.map((s) => s.id)) + 1, name: request.target };
+    const target = this.targetShard(map, request.target);
     let moves: readonly number[];
     let source: string;
     try {
@@ -483,6 +482,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.setState(job, logical, 'done');
   }
 
+  /** The shard called `name` in `map`, or a new one with the next id if the map does not have it. */
   private targetShard(map: ShardMap, name: string) {
     return (
       map.shards.find((shard) => shard.name === name) ?? {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { Gauge } from 'prom-client';
 
 import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
-import { createPool, migrate, type Pool, type PoolClient } from '@platform/postgres';
+import { createPool, migrate, withTransaction, type Pool, type PoolClient } from '@platform/postgres';
 import { ServiceContext } from '@platform/service-kit';
 
 import { USER_SERVICE_CONFIG } from '../config/config.js';
@@ -141,21 +141,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
 
   /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */
   transaction<T>(name: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.run(name, async (pool) => {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
+    return this.run(name, (pool) => withTransaction(pool, fn));
   }
 
   private get(name: string): PhysicalShard {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 import type { Flag as FlagDefinition } from '@platform/flags';
 
+import { KeyMismatchError } from '../flag.errors.js';
+
 export const flagKeySchema = z
   .string()
   .regex(
@@ -76,3 +78,14 @@ export const evaluateSchema = z
   .strict();
 
 export type EvaluateDto = z.output<typeof evaluateSchema>;
+
+/**
+ * A definition body with the URL's key in it: refused if it names another key; anything but an
+ * object is returned as it is, for the validator to say what is wrong with it.
+ */
+export function withUrlKey(what: 'flag' | 'segment', key: string, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const given = (body as Record<string, unknown>)['key'];
+  if (given !== undefined && given !== key) throw new KeyMismatchError(what, key, given);
+  return { ...body, key };
+}
