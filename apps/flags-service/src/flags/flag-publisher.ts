@@ -53,6 +53,7 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
   private listener: PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
+  private connecting: Promise<void> | undefined;
   private again = false;
   private failing = false;
   private stopped = false;
@@ -75,23 +76,48 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
+  /**
+   * Listens and polls at once; Kafka (the topic, the producer) is reached in the background, so
+   * flags-service starts and stores changes even while the broker is not ready: they wait in the
+   * outbox, and go out when it is.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopic(this.kafka, {
-      topic: this.config.FLAGS_TOPIC,
-      compacted: true,
-      replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
-    });
-    // One request in flight keeps a batch in order; one publisher at a time keeps batches in order.
-    this.producer = this.kafka.producer({
-      allowAutoTopicCreation: false,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await this.producer.connect();
     await this.listen();
     this.timer = setInterval(() => this.wake(), POLL_MS);
     this.timer.unref();
-    this.wake();
+    this.connecting = this.connectKafka();
+  }
+
+  private async connectKafka(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await ensureTopic(this.kafka, {
+          topic: this.config.FLAGS_TOPIC,
+          compacted: true,
+          replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
+        });
+        // One request in flight keeps a batch in order; one publisher at a time keeps batches in order.
+        const producer = this.kafka.producer({
+          allowAutoTopicCreation: false,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        if (this.stopped) {
+          await producer.disconnect().catch(() => undefined);
+          return;
+        }
+        this.producer = producer;
+        this.wake();
+        return;
+      } catch (error) {
+        this.context.logger[attempt === 0 ? 'warn' : 'debug'](
+          { err: error, topic: this.config.FLAGS_TOPIC },
+          'cannot reach the flags topic yet; changes wait in the outbox, retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
+      }
+    }
   }
 
   /** A connection of its own that hears NOTIFY; if it breaks, the poll carries on until it is back. */
@@ -155,7 +181,8 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
         [BATCH],
       );
       if (rows.length > 0) {
-        await this.producer!.send({
+        if (!this.producer) throw new Error('not connected to Kafka yet');
+        await this.producer.send({
           topic: this.config.FLAGS_TOPIC,
           acks: -1,
           messages: rows.map(flagMessage),
@@ -180,7 +207,7 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.draining;
+    await Promise.all([this.draining, this.connecting]);
     this.listener?.release();
     await this.producer?.disconnect().catch(() => undefined);
   }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
 
+import { ensureTopic } from '@platform/kafka';
+
 import {
   createTestDatabase,
   createTestKafka,
@@ -51,7 +53,11 @@ describe('flag changes published on Kafka (transactional outbox)', () => {
         env: { FLAGS_TOPIC: topic },
       }),
     );
-    consumer = createTestKafka('flags-publishing-test').consumer({
+    // flags-service creates the topic in the background once it reaches Kafka; the same spec here
+    // (idempotent) lets this reader subscribe without waiting for that.
+    const kafka = createTestKafka('flags-publishing-test');
+    await ensureTopic(kafka, { topic, compacted: true });
+    consumer = kafka.consumer({
       groupId: uniqueTopic('reader'),
       maxWaitTimeInMs: 100,
     });
