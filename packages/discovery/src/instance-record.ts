@@ -19,6 +19,8 @@ export const instanceRecordSchema = z
     host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'must be a host name or IP address'),
     port: z.number().int().min(1).max(65_535),
     version: token,
+    /** The release group (`stable`, `canary`, `blue`, `green`...); records from before it existed are stable. */
+    track: token.optional(),
     zone: token,
     /** Free-form labels (track, build, datacenter/worker ids...). */
     metadata: z

@@ -11,6 +11,7 @@ function instance(id: string, heartbeatAt: number, ttlMs = 1_000): ServiceInstan
     port: 1,
     url: 'http://127.0.0.1:1',
     version: '1',
+    track: 'stable',
     zone: 'z',
     metadata: {},
     status: 'up',

@@ -12,6 +12,8 @@ export interface ServiceInstance extends Endpoint {
   /** `http://host:port`. */
   readonly url: string;
   readonly version: string;
+  /** The release group: `stable` unless the instance said otherwise. */
+  readonly track: string;
   readonly zone: string;
   readonly metadata: Readonly<Record<string, string>>;
   /** Static weight for weighted round robin: metadata `weight` (a positive number), else 1. */
@@ -32,6 +34,7 @@ export function toServiceInstance(record: InstanceRecord): ServiceInstance {
     port: record.port,
     url: `http://${host}:${record.port}`,
     version: record.version,
+    track: record.track ?? 'stable',
     zone: record.zone,
     metadata: record.metadata,
     weight: parseWeight(record.metadata['weight']),

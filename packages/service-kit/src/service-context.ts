@@ -21,6 +21,10 @@ export class ServiceContext {
     return this.config.SERVICE_VERSION;
   }
 
+  get track(): string {
+    return this.config.SERVICE_TRACK;
+  }
+
   get zone(): string {
     return this.config.ZONE;
   }

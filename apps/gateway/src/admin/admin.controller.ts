@@ -14,6 +14,7 @@ export interface InstanceView {
   readonly instanceId: string;
   readonly address: string;
   readonly version: string;
+  readonly track: string;
   readonly zone: string;
   readonly status: string;
   readonly lastHeartbeat: string;
@@ -76,6 +77,7 @@ export class AdminController {
         instanceId: instance.id,
         address: `${instance.host}:${instance.port}`,
         version: instance.version,
+        track: instance.track,
         zone: instance.zone,
         status: instance.status,
         lastHeartbeat: new Date(instance.heartbeatAt).toISOString(),

@@ -16,6 +16,7 @@ function instance(service: string, metadata: Record<string, string>): ServiceIns
     port: 4000,
     url: 'http://127.0.0.1:4000',
     version: '1.0.0',
+    track: 'stable',
     zone: 'local',
     metadata,
     status: 'up',

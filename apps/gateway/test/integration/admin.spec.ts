@@ -46,7 +46,7 @@ describe(AdminController.name, () => {
         registryTopic,
         instanceId: 'id-admin-1',
         databaseUrl: idDatabase.url,
-        env: { SERVICE_VERSION: '2.3.4', ZONE: 'zone-b' },
+        env: { SERVICE_VERSION: '2.3.4', SERVICE_TRACK: 'canary', ZONE: 'zone-b' },
       }),
     );
     flags = await services.start(
@@ -75,7 +75,7 @@ describe(AdminController.name, () => {
     }
   });
 
-  it('lists every live instance with its address, version, zone and last heartbeat', async () => {
+  it('lists every live instance with its address, version, track, zone and last heartbeat', async () => {
     const listing = await registryOf(edge);
 
     expect(listing.caughtUp).toBe(true);
@@ -85,6 +85,7 @@ describe(AdminController.name, () => {
         instanceId: 'id-admin-1',
         address: `127.0.0.1:${ids.port}`,
         version: '2.3.4',
+        track: 'canary',
         zone: 'zone-b',
         status: 'up',
         lastHeartbeat: expect.any(String),

@@ -120,6 +120,7 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
         host: context.config.ADVERTISE_HOST,
         port,
         version: context.version,
+        track: context.track,
         zone: context.zone,
         metadata: {
           ...this.metadata.toRecord(),

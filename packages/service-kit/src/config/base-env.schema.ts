@@ -27,6 +27,11 @@ export const baseEnvSchema = z.object({
     .transform(resolveAdvertiseHost),
   INSTANCE_ID: nameVar(128).optional(),
   SERVICE_VERSION: nameVar(64).default('0.1.0'),
+  /**
+   * Which group of instances this one belongs to during a release (`stable`, `canary`, `blue`,
+   * `green`...), announced in the registry next to the version.
+   */
+  SERVICE_TRACK: nameVar(64).default('stable'),
   ZONE: nameVar(64).default('local'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Bearer token for admin endpoints; without it they answer 401 to everyone. */
