@@ -3,13 +3,13 @@ import { EventEmitter } from 'node:events';
 import type { Kafka } from 'kafkajs';
 
 import type { CompiledFlag, Evaluation, EvaluationContext, JsonValue } from '@platform/flags';
+import { TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
 import { parseFlagMessage, type DefinitionKind, type FlagRecord, type InvalidReason } from './flag-record.js';
 import { FlagStore, type AppliedChange, type HeldVersion } from './flag-store.js';
 import { readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotContents } from './snapshot-file.js';
 import { SnapshotWriter } from './snapshot-writer.js';
-import { TopicFollower } from './topic-follower.js';
 
 export interface FlagsClientOptions {
   readonly kafka: Kafka;
@@ -83,6 +83,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       kafka: options.kafka,
       topic: options.topic,
       logger: options.logger,
+      what: 'flags',
       groupPrefix: `flags-sdk.${options.clientId}`,
       onMessage: (key, value) => this.apply(key, value),
     });

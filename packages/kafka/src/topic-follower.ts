@@ -9,6 +9,8 @@ export interface TopicFollowerOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly logger: Logger;
+  /** What the topic holds, for logs (`flags`, `releases`). */
+  readonly what: string;
   /** Prefix of the consumer group; a random suffix makes each follower a group of its own. */
   readonly groupPrefix: string;
   /** Called once per record, in offset order per partition; what it throws is logged, not retried. */
@@ -97,7 +99,8 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
         this.catchUpTargets ??= await this.fetchCatchUpTargets();
         this.checkCaughtUp();
         await this.follow();
-        if (this.failing) this.options.logger.info({ topic: this.options.topic }, 'reading the flags topic');
+        if (this.failing)
+          this.options.logger.info({ topic: this.options.topic }, `reading the ${this.options.what} topic`);
         this.failing = false;
         return;
       } catch (error) {
@@ -105,7 +108,7 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
         // Once per outage at warn: a service whose Kafka is down for an hour logs it once, not 3,600 times.
         this.options.logger[this.failing ? 'debug' : 'warn'](
           { err: error, topic: this.options.topic },
-          'cannot read the flags topic yet; serving the flags already known and retrying',
+          `cannot read the ${this.options.what} topic yet; keeping what is already known and retrying`,
         );
         this.failing = true;
         await this.pause(delayMs);
@@ -146,8 +149,8 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
-      // Only flags-service creates the topic (compacted): a reader that got there first must not
-      // create it with the broker's defaults.
+      // Only the topic's writer creates it (compacted): a reader that got there first must not create
+      // it with the broker's defaults.
       allowAutoTopicCreation: false,
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
@@ -155,7 +158,10 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     let crashedWhileStarting: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.consumer === consumer) {
-        logger.warn({ err: payload.error, topic }, 'the flags consumer crashed; a new one takes over');
+        logger.warn(
+          { err: payload.error, topic },
+          `the ${this.options.what} consumer crashed; a new one takes over`,
+        );
         this.consumer = undefined;
         void disconnectQuietly(consumer).then(() => {
           this.running = this.connectUntilStopped();
@@ -176,7 +182,10 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
             this.options.onMessage(message.key, message.value);
           } catch (error) {
             // A throwing listener must not crash the consumer and stop every later update.
-            logger.error({ err: error, topic, partition, offset: message.offset }, 'a flags record failed');
+            logger.error(
+              { err: error, topic, partition, offset: message.offset },
+              `a ${this.options.what} record failed`,
+            );
           }
           this.progress(partition, offset);
           return Promise.resolve();

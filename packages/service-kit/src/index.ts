@@ -1,4 +1,5 @@
 export { AdminTokenGuard } from './admin/admin-token.guard.js';
+export { ACTOR_HEADER, actorOf, actorSchema } from './admin/actor.js';
 export {
   createServiceApp,
   type RunningService,

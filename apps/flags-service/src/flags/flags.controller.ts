@@ -14,9 +14,8 @@ import {
 import type { FastifyReply } from 'fastify';
 
 import { compileFlag, InvalidFlagError, validateFlag, type Evaluation } from '@platform/flags';
-import { AdminTokenGuard, ZodPipe } from '@platform/service-kit';
+import { ACTOR_HEADER, actorOf, AdminTokenGuard, ZodPipe } from '@platform/service-kit';
 
-import { ACTOR_HEADER, actorOf } from './actor.js';
 import {
   booleanFlag,
   evaluateSchema,

@@ -2,9 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Res, UseG
 import type { FastifyReply } from 'fastify';
 
 import { InvalidSegmentError, validateSegment } from '@platform/flags';
-import { AdminTokenGuard, ZodPipe } from '@platform/service-kit';
+import { ACTOR_HEADER, actorOf, AdminTokenGuard, ZodPipe } from '@platform/service-kit';
 
-import { ACTOR_HEADER, actorOf } from './actor.js';
 import { flagKeySchema, withUrlKey } from './dto/put-flag.dto.js';
 import { segmentToJson, type SegmentJson } from './flag.js';
 import { SegmentNotFoundError } from './flag.errors.js';

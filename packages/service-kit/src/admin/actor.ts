@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { ZodPipe } from '@platform/service-kit';
+import { ZodPipe } from '../validation/zod.pipe.js';
 
-/** Who made a change, for the audit log: the `x-actor` header (a name or an email), else `admin`. */
+/** Who made a change, for an audit log or a history: the `x-actor` header (a name or an email), else `admin`. */
 export const actorSchema = z
   .string()
   .trim()
