@@ -6,6 +6,7 @@ import {
   discoveryOptionsFrom,
   RegistryView,
 } from '@platform/discovery';
+import { createKafka } from '@platform/kafka';
 import { ServiceContext } from '@platform/service-kit';
 
 import { AdminController } from './admin/admin.controller.js';
@@ -16,6 +17,10 @@ import { ProxyRoutes } from './proxy/proxy.routes.js';
 import { mergePatch, RoutePolicies } from './routing/route-policies.js';
 import { BUILT_IN_ROUTE_OVERRIDES, defaultRoutePolicy } from './routing/route-policy.js';
 import { RouteTable } from './routing/route-table.js';
+import { ReleaseStore } from './releases/release-store.js';
+import { Releases } from './releases/releases.js';
+import { ReleasesController } from './releases/releases.controller.js';
+import { ReleasesLifecycle } from './releases/releases.lifecycle.js';
 
 @Module({})
 export class AppModule {
@@ -40,7 +45,7 @@ export class AppModule {
           discoveryOptionsFrom(config, { announce: true, watch: true, kafkaCritical: false }),
         ),
       ],
-      controllers: [AdminController],
+      controllers: [AdminController, ReleasesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         {
@@ -58,6 +63,31 @@ export class AppModule {
           inject: [ServiceContext],
           useFactory: (context: ServiceContext) => new RoutePolicies(base, overrides, context.logger),
         },
+        {
+          provide: ReleaseStore,
+          inject: [ServiceContext],
+          useFactory: (context: ServiceContext) =>
+            new ReleaseStore({
+              kafka: createKafka({
+                brokers: config.KAFKA_BROKERS,
+                clientId: `${context.instanceId}.releases`,
+                logger: context.logger,
+                // An admin change waits for Kafka a few seconds at most, then answers 503.
+                retry: { initialRetryTime: 200, retries: 3, maxRetryTime: 2_000 },
+              }),
+              topic: config.RELEASES_TOPIC,
+              replicationFactor: config.REGISTRY_REPLICATION_FACTOR,
+              logger: context.logger.child({ component: 'releases' }),
+              clientId: context.instanceId,
+            }),
+        },
+        {
+          provide: Releases,
+          inject: [ReleaseStore, RegistryView, ServiceContext],
+          useFactory: (store: ReleaseStore, view: RegistryView, context: ServiceContext) =>
+            new Releases(store, view, context),
+        },
+        ReleasesLifecycle,
         GatewayMetrics,
         ProxyRoutes,
       ],

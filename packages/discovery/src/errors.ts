@@ -7,8 +7,14 @@ export class NoInstancesError extends Error {
   readonly code = 'no_instances';
   readonly kind = 'unavailable';
   readonly retryAfterSeconds = 1;
-  constructor(readonly service: string) {
-    super(`no live instance of ${service} is in the registry`);
+  constructor(
+    readonly service: string,
+    /** The version a release pins the request to, if any. */
+    readonly version?: string,
+  ) {
+    super(
+      `no live instance of ${service}${version === undefined ? '' : ` at version ${version}`} is in the registry`,
+    );
     this.name = 'NoInstancesError';
   }
 }

@@ -30,7 +30,7 @@ export {
 export { validateSegment, type SegmentValidation } from './segment.validator.js';
 
 export { CompiledFlag, compileFlag, evaluate } from './compiled-flag.js';
-export { BUCKETS, bucketOf } from './bucketing.js';
+export { BUCKETS, bucketerFor, bucketOf } from './bucketing.js';
 export { stableHash32 } from '@platform/hashing';
 
 export {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { STRATEGIES } from '@platform/balancing';
-import { baseEnvSchema, intVar, withDefaultPort } from '@platform/service-kit';
+import { baseEnvSchema, intVar, nameVar, withDefaultPort } from '@platform/service-kit';
 
 import { routePolicyOverridesSchema } from '../routing/route-policy.js';
 
@@ -55,6 +55,18 @@ export const envSchema = withDefaultPort(baseEnvSchema, 8080).extend({
       }
     })
     .pipe(routePolicyOverridesSchema),
+  /** The compacted topic where releases (canary, blue-green, rolling) are kept, keyed by service. */
+  RELEASES_TOPIC: nameVar(200).default('platform.releases'),
+  /**
+   * The request header naming the signed-in user, whose id keeps them on one side of a canary;
+   * requests without it are made sticky by a cookie.
+   */
+  RELEASE_STICKY_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9-]{1,64}$/, 'must be an HTTP header name')
+    .default('x-user-id'),
   /** Requests per second each client (by IP) may send; 0 turns the limit off. */
   RATE_LIMIT_PER_SECOND: intVar(0, 1_000_000).default(1_000),
   /** Requests a quiet client may send at once. */

@@ -15,11 +15,16 @@ import { RouteNotFoundError } from '../routing/route.errors.js';
 import { RoutePolicies } from '../routing/route-policies.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import { RouteTable, type ResolvedRoute } from '../routing/route-table.js';
+import type { VersionChoice } from '../releases/release-routing.js';
+import { Releases } from '../releases/releases.js';
+import { stickyKeyOf } from '../releases/sticky-key.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forward-headers.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 
 /** Which instance answered, so a client (or a test) can see the balancing at work. */
 export const SERVED_BY_HEADER = 'x-served-by';
+/** The version of the instance that answered (a release may pin it per user). */
+export const SERVED_VERSION_HEADER = 'x-served-version';
 /** Set on an answer the gateway gave itself instead of the route's service. */
 export const FALLBACK_HEADER = 'x-fallback';
 
@@ -42,6 +47,7 @@ export class ProxyRoutes implements OnModuleInit {
     private readonly client: ServiceClient,
     private readonly context: ServiceContext,
     private readonly metrics: GatewayMetrics,
+    private readonly releases: Releases,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.limiter = new RateLimiter({
@@ -114,6 +120,8 @@ export class ProxyRoutes implements OnModuleInit {
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
+    const choice = this.chooseVersion(route.service, request, reply);
+    const started = choice && performance.now();
     try {
       const upstream = await breaker.execute(
         (signal) =>
@@ -129,6 +137,7 @@ export class ProxyRoutes implements OnModuleInit {
             body: Buffer.isBuffer(request.body) ? request.body : undefined,
             policy: this.policies.resolved(route.segment),
             key: headerValue(request.headers[policy.upstream.hashHeader ?? '']),
+            version: choice?.version,
             signal: anySignal(signal, gone.signal),
             // Otherwise the method (or an Idempotency-Key header) decides.
             ...(route.retrySafe ? { idempotent: true } : {}),
@@ -136,12 +145,19 @@ export class ProxyRoutes implements OnModuleInit {
         (response) => response.statusCode >= 500,
       );
       this.metrics.outcome(route.segment, 'upstream');
+      if (choice) {
+        this.releases.record(route.service, choice, upstream.statusCode < 500, performance.now() - started!);
+      }
       await reply
         .status(upstream.statusCode)
         .headers(forwardResponseHeaders(upstream.headers))
         .header(SERVED_BY_HEADER, upstream.instance.id)
+        .header(SERVED_VERSION_HEADER, upstream.instance.version)
         .send(upstream.body);
     } catch (error) {
+      if (choice && !gone.signal.aborted) {
+        this.releases.record(route.service, choice, false, performance.now() - started!);
+      }
       if (isCircuitOpenError(error) && !policy.essential && policy.fallback) {
         this.metrics.outcome(route.segment, 'fallback');
         return this.fallback(reply, policy);
@@ -149,6 +165,22 @@ export class ProxyRoutes implements OnModuleInit {
       this.metrics.outcome(route.segment, isCircuitOpenError(error) ? 'breaker_open' : 'error');
       throw error;
     }
+  }
+
+  /**
+   * The version a release sends this caller to, if one is pinned; an anonymous caller of a canary
+   * gets the cookie that keeps them on the same side next time.
+   */
+  private chooseVersion(
+    service: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): VersionChoice | undefined {
+    const routing = this.releases.routing(service);
+    if (!routing.sticky) return routing.choose(undefined);
+    const sticky = stickyKeyOf(request.headers, this.config.RELEASE_STICKY_HEADER);
+    if (sticky.setCookie) reply.header('set-cookie', sticky.setCookie);
+    return routing.choose(sticky.key);
   }
 
   private async fallback(reply: FastifyReply, policy: RoutePolicy): Promise<void> {

@@ -38,6 +38,8 @@ export interface UpstreamRequest {
   readonly policy?: ResolvedPolicy;
   /** Routing key for consistent hashing. */
   readonly key?: string;
+  /** Only instances at this version (a release pins it); retries stay on it too. */
+  readonly version?: string;
   /** Abandon the request (the caller went away). */
   readonly signal?: AbortSignal;
 }
@@ -159,8 +161,8 @@ export class ServiceClient {
     let lastError: unknown;
     try {
       for (let attempt = 1; attempt <= policy.retries.maxAttempts; attempt++) {
-        const all = this.options.instances.instances(service);
-        if (all.length === 0) throw new NoInstancesError(service);
+        const all = atVersion(this.options.instances.instances(service), upstreamRequest.version);
+        if (all.length === 0) throw new NoInstancesError(service, upstreamRequest.version);
         const instance = picker.pick(this.eligible(upstream, all), {
           exclude: tried,
           key: upstreamRequest.key,
@@ -256,7 +258,8 @@ export class ServiceClient {
           finish({ latencyMs: this.now() - attemptStarted, ok: false });
         }
       }
-      if (tried.size === 0 && lastError === undefined) throw new NoInstancesError(service);
+      if (tried.size === 0 && lastError === undefined)
+        throw new NoInstancesError(service, upstreamRequest.version);
       if (classify(lastError) === 'timeout')
         throw new UpstreamTimeoutError(service, policy.timeouts.perTryMs, lastError);
       throw new UpstreamUnreachableError(
@@ -397,6 +400,10 @@ export class ServiceClient {
   private emit(event: ClientEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function atVersion(instances: ServiceInstance[], version: string | undefined): ServiceInstance[] {
+  return version === undefined ? instances : instances.filter((instance) => instance.version === version);
 }
 
 function withRequestId(
