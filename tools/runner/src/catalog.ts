@@ -43,6 +43,9 @@ const USER_SHARDS: readonly DatabaseSpec[] = [
 /** The first shards hold the users at first; the rest are spares for online resharding. */
 const USER_INITIAL_SHARDS = 4;
 
+/** The edge: every request comes in through it, so it is never released or stopped on its own. */
+export const GATEWAY_SERVICE = 'gateway';
+
 export const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'id-service',
@@ -76,7 +79,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     env: (db) => ({ DATABASE_URL: db('flags') }),
   },
   {
-    name: 'gateway',
+    name: GATEWAY_SERVICE,
     main: 'apps/gateway/dist/main.js',
     basePort: 8080,
     defaultCount: 1,

@@ -3,6 +3,7 @@
  * The platform's command line, behind the root npm scripts:
  *   npm start [-- --scale id-service=4 --gateway-port 8080 --quiet]
  *   npm run status [-- --json]
+ *   npm run release -- start|status|promote|abort ...
  *   npm test
  */
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@platform/local-infra';
 
 import { Platform } from './platform.js';
+import { RELEASE_SYNOPSIS } from './release/release-args.js';
+import { runRelease } from './release/release-command.js';
 import { RunnerAlreadyRunningError } from './state.js';
 import { platformStatus, renderStatus } from './status.js';
 import { runTests } from './test-command.js';
@@ -32,9 +35,11 @@ function usage(): never {
       'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet]',
       '       cli.js status [--json]',
       '       cli.js test',
+      ...RELEASE_SYNOPSIS,
       '',
       'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
-      '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, PLATFORM_STATE_DIR (default .platform/)',
+      '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, SERVICE_VERSION (what every service',
+      '             starts at; default 0.1.0), PLATFORM_STATE_DIR (default .platform/)',
       '',
     ].join('\n'),
   );
@@ -91,6 +96,7 @@ async function start(args: string[]): Promise<void> {
       postgresUrl: process.env['POSTGRES_URL'] || undefined,
       kafkaBrokers: process.env['KAFKA_BROKERS'] ? process.env['KAFKA_BROKERS'].split(',') : undefined,
       adminToken: process.env['ADMIN_TOKEN'] || undefined,
+      serviceVersion: process.env['SERVICE_VERSION'] || undefined,
       onProgress: say,
       onServiceLine: values.quiet
         ? undefined
@@ -162,6 +168,9 @@ switch (command) {
     break;
   case 'status':
     await status(rest);
+    break;
+  case 'release':
+    process.exitCode = await runRelease(rest, { stateDir, color });
     break;
   case 'test':
     process.exitCode = await runTests(say);

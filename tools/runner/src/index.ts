@@ -1,4 +1,5 @@
 export {
+  GATEWAY_SERVICE,
   POSTGRES_SERVERS,
   SERVICES,
   serviceEnv,
@@ -7,7 +8,29 @@ export {
   type PostgresServer,
   type ServiceSpec,
 } from './catalog.js';
-export { Platform, redact, type PlatformOptions } from './platform.js';
+export {
+  DEFAULT_SERVICE_VERSION,
+  RELEASE_NAME_PATTERN,
+  STABLE_TRACK,
+  type InstanceView,
+  type ServiceVersionView,
+  type StartedInstanceView,
+  type StartInstancesRequest,
+  type StoppedInstanceView,
+} from './control/control-api.js';
+export { ControlClient } from './control/control-client.js';
+export { ControlServer, type ControlTarget } from './control/control-server.js';
+export { ApiError, ApiUnreachableError } from './http-json.js';
+export { Platform, redact, type InstanceRelease, type PlatformOptions } from './platform.js';
+export {
+  GatewayClient,
+  type Release,
+  type ReleasePhase,
+  type ReleaseRequest,
+  type ReleaseStrategy,
+} from './release/gateway-client.js';
+export { parseReleaseArgs, type ReleaseCommand } from './release/release-args.js';
+export { planReconcile, type ReconcilePlan } from './release/release-plan.js';
 export { ServiceProcess } from './service-process.js';
 export {
   isAlive,

@@ -13,6 +13,7 @@ import {
 } from '@platform/local-infra';
 
 import {
+  GATEWAY_SERVICE,
   POSTGRES_SERVERS,
   SERVICES,
   serviceEnv,
@@ -20,6 +21,9 @@ import {
   type PostgresServer,
   type ServiceSpec,
 } from './catalog.js';
+import { DEFAULT_SERVICE_VERSION, RELEASE_NAME_PATTERN, STABLE_TRACK } from './control/control-api.js';
+import { ControlServer } from './control/control-server.js';
+import { PlatformControl } from './control/platform-control.js';
 import { ServiceProcess } from './service-process.js';
 import { acquireRunnerLock, statePaths, writeState, type PlatformState } from './state.js';
 
@@ -38,6 +42,8 @@ export interface PlatformOptions {
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
   readonly adminToken?: string;
+  /** The version every service starts at (SERVICE_VERSION; default 0.1.0); releases change it per service. */
+  readonly serviceVersion?: string;
   /** Extra environment for every service (e.g. shorter registry TTLs in tests). */
   readonly serviceEnv?: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
@@ -47,10 +53,17 @@ export interface PlatformOptions {
   readonly onUnexpectedExit?: (instanceId: string, code: number | null, signal: string | null) => void;
 }
 
+/** The version and track an instance is started with. */
+export interface InstanceRelease {
+  readonly version: string;
+  readonly track: string;
+}
+
 /**
  * The whole platform on this machine: two PostgreSQL servers and Kafka (started here unless
- * existing ones are given), then every service instance as its own process. `stop()` takes it
- * down in order: services first (gracefully), then Kafka, then PostgreSQL.
+ * existing ones are given), then every service instance as its own process, then the control API
+ * that releases use. `stop()` takes it down in order: the control API, services (gracefully),
+ * Kafka, PostgreSQL.
  */
 export class Platform {
   readonly instances: ServiceProcess[] = [];
@@ -66,9 +79,18 @@ export class Platform {
   private readonly counters = new Map<string, number>();
   private readonly takenPorts = new Set<number>();
   private readonly startedAt = new Date().toISOString();
+  /** Per service, the version new instances get unless a release says otherwise. */
+  private readonly versions = new Map<string, string>();
+  /** Spawns one at a time, so that two starts never pick the same free port. */
+  private spawning: Promise<unknown> = Promise.resolve();
+  private control: ControlServer | undefined;
 
   private constructor(private readonly options: PlatformOptions) {
     this.adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+    // What the service would read itself: serviceEnv wins over the runner's own environment.
+    const version =
+      options.serviceEnv?.['SERVICE_VERSION'] ?? options.serviceVersion ?? DEFAULT_SERVICE_VERSION;
+    for (const spec of SERVICES) this.versions.set(spec.name, version);
   }
 
   private infraStarting: Promise<unknown> = Promise.resolve();
@@ -79,6 +101,7 @@ export class Platform {
    */
   static create(options: PlatformOptions): Platform {
     validateScale(options.scale ?? {});
+    validateVersion(options.serviceEnv?.['SERVICE_VERSION'] ?? options.serviceVersion);
     const platform = new Platform(options);
     platform.releaseLock = acquireRunnerLock(options.stateDir);
     return platform;
@@ -123,10 +146,12 @@ export class Platform {
     for (const spec of SERVICES) {
       for (let i = 0; i < (this.options.scale?.[spec.name] ?? spec.defaultCount); i++) {
         if (this.stopping) throw new Error('stopped while starting');
-        spawned.push(await this.spawn(spec));
+        spawned.push(await this.spawn(spec, this.stableRelease(spec.name)));
       }
     }
     await this.waitReady(spawned);
+    this.control = new ControlServer(new PlatformControl(this, this.progress), this.adminToken);
+    this.progress(`control API on ${await this.control.listen()} (npm run release uses it)`);
     this.saveState();
   }
 
@@ -197,18 +222,62 @@ export class Platform {
 
   /** Starts one more instance of `service` (also while the platform runs) and waits until it is ready. */
   async startInstance(service: string): Promise<ServiceProcess> {
-    const instance = await this.spawn(serviceSpec(service));
-    await this.waitReady([instance]);
-    this.saveState();
-    return instance;
+    const [instance] = await this.startInstances(service, this.stableRelease(service), 1);
+    return instance!;
   }
 
-  private async spawn(spec: ServiceSpec): Promise<ServiceProcess> {
+  /**
+   * Starts `count` instances of `service` at `release` while the platform runs and waits until all
+   * are ready. All or nothing: if one fails, the others started here are stopped again.
+   */
+  async startInstances(service: string, release: InstanceRelease, count: number): Promise<ServiceProcess[]> {
+    const spec = serviceSpec(service);
+    const started: ServiceProcess[] = [];
+    try {
+      for (let i = 0; i < count; i++) started.push(await this.spawn(spec, release));
+      await this.waitReady(started);
+    } catch (error) {
+      await Promise.all(started.map((instance) => instance.stop()));
+      throw error;
+    } finally {
+      if (!this.stopping) this.saveState();
+    }
+    return started;
+  }
+
+  /** The version new instances of `service` get unless a release says otherwise. */
+  currentVersion(service: string): string {
+    return this.versions.get(serviceSpec(service).name)!;
+  }
+
+  /** A release was promoted: from now on `service` starts at `version` (`--scale`-style starts too). */
+  setCurrentVersion(service: string, version: string): void {
+    this.versions.set(serviceSpec(service).name, version);
+    if (!this.stopping) this.saveState();
+  }
+
+  /** Stopping (or stopped): it starts nothing new. */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  private stableRelease(service: string): InstanceRelease {
+    return { version: this.currentVersion(service), track: STABLE_TRACK };
+  }
+
+  private spawn(spec: ServiceSpec, release: InstanceRelease): Promise<ServiceProcess> {
+    const next = this.spawning.then(() => this.spawnNow(spec, release));
+    this.spawning = next.catch(() => undefined);
+    return next;
+  }
+
+  private async spawnNow(spec: ServiceSpec, release: InstanceRelease): Promise<ServiceProcess> {
+    if (this.stopping) throw new Error('stopped while starting');
     const index = (this.counters.get(spec.name) ?? 0) + 1;
     this.counters.set(spec.name, index);
     const instanceId = `${spec.name}-${index}`;
     const port =
-      spec.name === 'gateway' && index === 1
+      spec.name === GATEWAY_SERVICE && index === 1
         ? this.options.gatewayPort
         : await portFrom(spec.basePort, this.takenPorts);
     this.takenPorts.add(port);
@@ -216,6 +285,8 @@ export class Platform {
       spec,
       instanceId,
       port,
+      version: release.version,
+      track: release.track,
       logFile: path.join(statePaths(this.options.stateDir).logs, `${instanceId}.log`),
       env: {
         PORT: String(port),
@@ -228,7 +299,7 @@ export class Platform {
       },
       onLine: this.options.onServiceLine,
       onExit: (exited, code, signal) => {
-        if (!this.stopping && exited.state !== 'stopping')
+        if (!this.stopping && !exited.stopRequested)
           this.options.onUnexpectedExit?.(exited.instanceId, code, signal);
         if (!this.stopping) this.saveState();
       },
@@ -261,6 +332,8 @@ export class Platform {
       startedAt: this.startedAt,
       adminToken: this.adminToken,
       gatewayUrl: `http://127.0.0.1:${this.options.gatewayPort}`,
+      ...(this.control ? { controlUrl: this.control.url } : {}),
+      versions: Object.fromEntries(this.versions),
       infrastructure: {
         postgres: POSTGRES_SERVERS.map((name) => {
           const local = this.postgres.get(name);
@@ -279,6 +352,8 @@ export class Platform {
         .map((i) => ({
           service: i.service,
           instanceId: i.instanceId,
+          version: i.version,
+          track: i.track,
           pid: i.pid,
           port: i.port,
           url: i.url,
@@ -291,10 +366,14 @@ export class Platform {
     writeState(this.options.stateDir, this.state());
   }
 
-  /** Services first (gracefully, in parallel), then Kafka, then both PostgreSQL servers. Idempotent. */
+  /**
+   * The control API first (no release may start instances now), then services (gracefully, in
+   * parallel), then Kafka, then both PostgreSQL servers. Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    await this.control?.close();
     const running = this.instances.filter((i) => i.running);
     if (running.length > 0) this.progress(`stopping ${running.length} service instance(s)`);
     await Promise.all(running.map((instance) => instance.stop()));
@@ -322,6 +401,15 @@ function validateScale(scale: Readonly<Record<string, number>>): void {
         `--scale ${service}=${count}: the count must be a whole number from ${spec.minCount} to 20`,
       );
     }
+  }
+}
+
+function validateVersion(version: string | undefined): void {
+  if (version !== undefined && !RELEASE_NAME_PATTERN.test(version)) {
+    throw new Error(
+      `SERVICE_VERSION "${version}" is not a version services accept: ` +
+        'use 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+    );
   }
 }
 

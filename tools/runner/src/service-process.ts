@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { entryPoint, type ServiceSpec } from './catalog.js';
+import { DEFAULT_SERVICE_VERSION, STABLE_TRACK } from './control/control-api.js';
 
 export type InstanceState = 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -10,6 +11,12 @@ export interface ServiceProcessOptions {
   readonly spec: ServiceSpec;
   readonly instanceId: string;
   readonly port: number;
+  /**
+   * Its SERVICE_VERSION and SERVICE_TRACK, which it announces in the registry. Default: what `env`
+   * (else the runner's environment) says, else the services' own defaults (0.1.0, stable).
+   */
+  readonly version?: string;
+  readonly track?: string;
   readonly env: Record<string, string>;
   readonly logFile: string;
   /** Each line the process writes, to show it prefixed with the instance id. */
@@ -23,15 +30,26 @@ export interface ServiceProcessOptions {
  */
 export class ServiceProcess {
   readonly child: ChildProcess;
+  readonly version: string;
+  readonly track: string;
   state: InstanceState = 'starting';
+  readonly spawnedAt = Date.now();
+  /** When `/health/ready` first answered 200. */
+  readyAt: number | undefined;
+  /** `stop()` was called, so its exit is expected (`state` is already `exited` when it is reported). */
+  stopRequested = false;
   private readonly exited: Promise<void>;
 
   constructor(readonly options: ServiceProcessOptions) {
+    const inherited = { ...process.env, ...options.env };
+    this.version = options.version ?? inherited['SERVICE_VERSION'] ?? DEFAULT_SERVICE_VERSION;
+    this.track = options.track ?? inherited['SERVICE_TRACK'] ?? STABLE_TRACK;
     const log = fs.createWriteStream(options.logFile, { flags: 'a' });
     this.child = spawn(process.execPath, [entryPoint(options.spec)], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
+      // Set here so that what the runner records and what the service announces cannot differ.
+      env: { ...inherited, SERVICE_VERSION: this.version, SERVICE_TRACK: this.track },
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       stream.pipe(log, { end: false });
@@ -81,6 +99,7 @@ export class ServiceProcess {
         const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
         if (response.ok) {
           this.state = 'ready';
+          this.readyAt = Date.now();
           return;
         }
       } catch {
@@ -96,6 +115,7 @@ export class ServiceProcess {
   /** SIGTERM (graceful: leave the registry, finish in-flight requests), SIGKILL after `timeoutMs`. */
   async stop(timeoutMs = 30_000): Promise<void> {
     if (!this.running) return;
+    this.stopRequested = true;
     this.state = 'stopping';
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.kill(), timeoutMs);

@@ -9,6 +9,10 @@ export interface PlatformState {
   readonly startedAt: string;
   readonly adminToken: string;
   readonly gatewayUrl: string;
+  /** The runner's control API (`npm run release` uses it); absent until the platform is up. */
+  readonly controlUrl?: string;
+  /** Per service, the version new instances start at; a promoted release changes it. */
+  readonly versions: Readonly<Record<string, string>>;
   readonly infrastructure: {
     /** Servers a and b; with POSTGRES_URL both are that one external server. */
     readonly postgres: readonly PostgresRecord[];
@@ -32,6 +36,10 @@ export interface PostgresRecord {
 export interface InstanceRecord {
   readonly service: string;
   readonly instanceId: string;
+  /** Its SERVICE_VERSION. */
+  readonly version: string;
+  /** Its SERVICE_TRACK: `stable`, or the group it belongs to in a release (`canary`, `blue`, `green`). */
+  readonly track: string;
   readonly pid: number;
   readonly port: number;
   readonly url: string;

@@ -7,6 +7,7 @@ const status: PlatformStatus = {
   runner: { pid: 100, startedAt: '2026-01-01T00:00:00.000Z' },
   adminToken: 'token-token-token-token',
   gatewayUrl: 'http://127.0.0.1:8080',
+  controlUrl: 'http://127.0.0.1:40123',
   infrastructure: {
     postgres: [
       {
@@ -32,6 +33,8 @@ const status: PlatformStatus = {
     {
       service: 'gateway',
       instanceId: 'gateway-1',
+      version: '0.1.0',
+      track: 'stable',
       pid: 103,
       port: 8080,
       url: 'http://127.0.0.1:8080',
@@ -40,6 +43,8 @@ const status: PlatformStatus = {
     {
       service: 'id-service',
       instanceId: 'id-service-1',
+      version: '0.2.0',
+      track: 'canary',
       pid: 104,
       port: 3101,
       url: 'http://127.0.0.1:3101',
@@ -49,16 +54,20 @@ const status: PlatformStatus = {
 };
 
 describe(renderStatus.name, () => {
-  it('prints one aligned row per component with its address, pid and state, then the admin token', () => {
+  it('prints one aligned row per component with its address, pid, version, track and state, then the admin token', () => {
     const lines = renderStatus(status, false).split('\n');
-    expect(lines[0]).toMatch(/^COMPONENT\s+INSTANCE\s+ADDRESS\s+PID\s+STATE$/);
-    expect(lines[1]).toMatch(/^postgres\s+a, embedded\s+127\.0\.0\.1:5433\s+101\s+running$/);
-    expect(lines[2]).toMatch(/^postgres\s+b, embedded\s+127\.0\.0\.1:5434\s+105\s+down$/);
-    expect(lines[3]).toMatch(/^kafka\s+kraft, 1 node\s+127\.0\.0\.1:9092\s+102\s+running$/);
-    expect(lines[5]).toMatch(/^id-service\s+id-service-1\s+127\.0\.0\.1:3101\s+104\s+down$/);
+    expect(lines[0]).toMatch(/^COMPONENT\s+INSTANCE\s+ADDRESS\s+PID\s+VERSION\s+TRACK\s+STATE$/);
+    expect(lines[1]).toMatch(/^postgres\s+a, embedded\s+127\.0\.0\.1:5433\s+101\s+-\s+-\s+running$/);
+    expect(lines[2]).toMatch(/^postgres\s+b, embedded\s+127\.0\.0\.1:5434\s+105\s+-\s+-\s+down$/);
+    expect(lines[3]).toMatch(/^kafka\s+kraft, 1 node\s+127\.0\.0\.1:9092\s+102\s+-\s+-\s+running$/);
+    expect(lines[4]).toMatch(/^gateway\s+gateway-1\s+127\.0\.0\.1:8080\s+103\s+0\.1\.0\s+stable\s+ready$/);
+    expect(lines[5]).toMatch(
+      /^id-service\s+id-service-1\s+127\.0\.0\.1:3101\s+104\s+0\.2\.0\s+canary\s+down$/,
+    );
     const stateColumn = lines[0]!.indexOf('STATE');
     for (const line of lines.slice(1, 6)) expect(line.search(/(running|ready|down)$/)).toBe(stateColumn);
     expect(renderStatus(status, false)).toContain('token-token-token-token');
+    expect(renderStatus(status, false)).toContain('control API  http://127.0.0.1:40123');
   });
 
   it('shows both servers as the one external server when POSTGRES_URL gave it', () => {
@@ -76,8 +85,8 @@ describe(renderStatus.name, () => {
       },
       false,
     ).split('\n');
-    expect(lines[1]).toMatch(/^postgres\s+a, external\s+db\.example:5432\s+-\s+running$/);
-    expect(lines[2]).toMatch(/^postgres\s+b, external\s+db\.example:5432\s+-\s+running$/);
+    expect(lines[1]).toMatch(/^postgres\s+a, external\s+db\.example:5432\s+-\s+-\s+-\s+running$/);
+    expect(lines[2]).toMatch(/^postgres\s+b, external\s+db\.example:5432\s+-\s+-\s+-\s+running$/);
   });
 
   it('says plainly when no platform runs', () => {

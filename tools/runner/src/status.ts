@@ -8,6 +8,8 @@ export type InfraState = 'running' | 'down';
 export interface InstanceStatus {
   readonly service: string;
   readonly instanceId: string;
+  readonly version: string;
+  readonly track: string;
   readonly pid: number;
   readonly port: number;
   readonly url: string;
@@ -24,6 +26,7 @@ export interface PlatformStatus {
   readonly runner?: { readonly pid: number; readonly startedAt: string };
   readonly adminToken?: string;
   readonly gatewayUrl?: string;
+  readonly controlUrl?: string;
   readonly infrastructure?: {
     readonly postgres: readonly PostgresStatus[];
     readonly kafka: {
@@ -53,6 +56,8 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
       state.instances.map(async (instance) => ({
         service: instance.service,
         instanceId: instance.instanceId,
+        version: instance.version,
+        track: instance.track,
         pid: instance.pid,
         port: instance.port,
         url: instance.url,
@@ -65,6 +70,7 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
     runner: { pid: state.runnerPid, startedAt: state.startedAt },
     adminToken: state.adminToken,
     gatewayUrl: state.gatewayUrl,
+    ...(state.controlUrl ? { controlUrl: state.controlUrl } : {}),
     infrastructure: {
       postgres: postgresServers,
       kafka: { ...kafka, state: kafkaState },
@@ -114,6 +120,8 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
       `${server.name}, ${server.managed ? 'embedded' : 'external'}`,
       server.address,
       String(server.pid ?? '-'),
+      '-',
+      '-',
       server.state,
     ]),
     [
@@ -121,16 +129,26 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
       kafka.managed ? 'kraft, 1 node' : 'external',
       kafka.brokers.join(','),
       String(kafka.pid ?? '-'),
+      '-',
+      '-',
       kafka.state,
     ],
-    ...status.instances.map((i) => [i.service, i.instanceId, `127.0.0.1:${i.port}`, String(i.pid), i.state]),
+    ...status.instances.map((i) => [
+      i.service,
+      i.instanceId,
+      `127.0.0.1:${i.port}`,
+      String(i.pid),
+      i.version,
+      i.track,
+      i.state,
+    ]),
   ];
   const paint = (state: string) => {
     if (!color) return state;
     const code = state === 'ready' || state === 'running' ? 32 : state === 'not ready' ? 33 : 31;
     return `\u001b[${code}m${state}\u001b[0m`;
   };
-  const header = ['COMPONENT', 'INSTANCE', 'ADDRESS', 'PID', 'STATE'];
+  const header = ['COMPONENT', 'INSTANCE', 'ADDRESS', 'PID', 'VERSION', 'TRACK', 'STATE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], painted?: string) =>
     cells
@@ -138,10 +156,13 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
       .join('');
   return [
     line(header),
-    ...rows.map((row) => line(row, paint(row[4]!))),
+    ...rows.map((row) => line(row, paint(row.at(-1)!))),
     '',
     `gateway      ${status.gatewayUrl}   (try: curl -X POST '${status.gatewayUrl}/api/ids/snowflake?count=3')`,
     `admin token  ${status.adminToken}   (send "Authorization: Bearer <token>" to /admin/*)`,
+    ...(status.controlUrl
+      ? [`control API  ${status.controlUrl}   (releases: npm run release -- status)`]
+      : []),
     `runner       pid ${status.runner.pid}, started ${status.runner.startedAt}`,
     '',
   ].join('\n');

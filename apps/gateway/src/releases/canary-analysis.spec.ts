@@ -86,6 +86,33 @@ describe(judge.name, () => {
     ).toBe('promote');
   });
 
+  it('judges a fresh candidate’s first window on errors only', () => {
+    expect(
+      judge(
+        stable,
+        window(40, 0, () => 80),
+        settings,
+        true,
+      ),
+    ).toMatchObject({ verdict: 'wait' });
+    expect(
+      judge(
+        stable,
+        window(40, 0, () => 10),
+        settings,
+        true,
+      ).reason,
+    ).toMatch(/^first window/);
+    expect(
+      judge(
+        stable,
+        window(40, 8, () => 10),
+        settings,
+        true,
+      ),
+    ).toMatchObject({ verdict: 'rollback' });
+  });
+
   it('waits while either side has too few requests', () => {
     expect(
       judge(

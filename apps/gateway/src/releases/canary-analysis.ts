@@ -47,13 +47,15 @@ function percentile(values: number[], quantile: number): number | null {
  * Compares one window of the candidate with the stable version, as Kayenta or Flagger do but on
  * the gateway's own measurements: roll back when the candidate fails clearly more often or is
  * clearly slower; promote a step when it had enough requests and neither; otherwise wait. Errors
- * are judged before volume: a candidate failing every one of its few requests is rolled back at
- * once rather than given more users.
+ * are judged before volume, and even while warming up: a candidate failing every one of its few
+ * requests is rolled back at once rather than given more users.
  */
 export function judge(
   stable: RequestStats,
   candidate: RequestStats,
   settings: AnalysisSettings,
+  /** The release's first window: a fresh instance is slow at first (JIT, pools, caches), so only errors count. */
+  warmingUp = false,
 ): { verdict: Verdict; reason: string } {
   const errorIncrease = candidate.errorRate - stable.errorRate;
   // A handful of failures with no request to compare with is still a failing candidate, once a few
@@ -65,6 +67,12 @@ export function judge(
       reason:
         `candidate error rate ${pct(candidate.errorRate)} (${candidate.errors}/${candidate.requests}) vs ` +
         `stable ${pct(stable.errorRate)}: more than ${pct(settings.maxErrorRateIncrease)} above`,
+    };
+  }
+  if (warmingUp) {
+    return {
+      verdict: 'wait',
+      reason: `first window: the candidate is warming up, judged on errors only (${candidate.errors}/${candidate.requests} failed)`,
     };
   }
   if (candidate.requests < settings.minRequests || stable.requests < settings.minRequests) {

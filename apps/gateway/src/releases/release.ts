@@ -108,6 +108,8 @@ export const releaseRequestSchema = z
   });
 
 export type ReleaseRequest = z.output<typeof releaseRequestSchema>;
+/** The body a client sends (defaults not filled in yet). */
+export type ReleaseRequestBody = z.input<typeof releaseRequestSchema>;
 
 const requestStatsSchema = z
   .object({

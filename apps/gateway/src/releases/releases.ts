@@ -239,7 +239,7 @@ export class Releases {
       if (!current || !windows || !isInProgress(current)) return;
       const stable = windows.stable.take();
       const candidate = windows.candidate.take();
-      const { verdict, reason } = judge(stable, candidate, current.analysis);
+      const { verdict, reason } = judge(stable, candidate, current.analysis, current.lastAnalysis === null);
       const lastAnalysis = { at: new Date(this.now()).toISOString(), stable, candidate, verdict, reason };
       let next: Release;
       if (!current.analysis.automatic || verdict === 'wait') {
