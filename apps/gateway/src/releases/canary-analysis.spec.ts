@@ -69,14 +69,14 @@ describe(judge.name, () => {
     ).toBe('wait');
   });
 
-  it('rolls back a candidate clearly slower at p95, and ignores small absolute differences', () => {
-    expect(
-      judge(
-        stable,
-        window(40, 0, () => 80),
-        settings,
-      ),
-    ).toMatchObject({ verdict: 'rollback' });
+  it('rolls back a candidate clearly slower at p95 two windows in a row, and ignores small absolute differences', () => {
+    const slow = window(40, 0, () => 80);
+    expect(judge(stable, slow, settings)).toMatchObject({ verdict: 'wait', slow: true });
+    const second = judge(stable, slow, settings, { slowBefore: true });
+    expect(second).toMatchObject({ verdict: 'rollback', slow: true });
+    expect(second.reason).toBe(
+      'candidate p95 80 ms vs stable 10 ms: more than 1.5× and 20 ms slower, two windows in a row',
+    );
     expect(
       judge(
         window(200, 0, () => 2),
@@ -92,7 +92,7 @@ describe(judge.name, () => {
         stable,
         window(40, 0, () => 80),
         settings,
-        true,
+        { warmingUp: true },
       ),
     ).toMatchObject({ verdict: 'wait' });
     expect(
@@ -100,7 +100,7 @@ describe(judge.name, () => {
         stable,
         window(40, 0, () => 10),
         settings,
-        true,
+        { warmingUp: true },
       ).reason,
     ).toMatch(/^first window/);
     expect(
@@ -108,7 +108,7 @@ describe(judge.name, () => {
         stable,
         window(40, 8, () => 10),
         settings,
-        true,
+        { warmingUp: true },
       ),
     ).toMatchObject({ verdict: 'rollback' });
   });

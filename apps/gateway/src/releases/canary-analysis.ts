@@ -48,15 +48,20 @@ function percentile(values: number[], quantile: number): number | null {
  * the gateway's own measurements: roll back when the candidate fails clearly more often or is
  * clearly slower; promote a step when it had enough requests and neither; otherwise wait. Errors
  * are judged before volume, and even while warming up: a candidate failing every one of its few
- * requests is rolled back at once rather than given more users.
+ * requests is rolled back at once rather than given more users. Latency must be bad in two windows
+ * in a row: a few dozen requests' p95 is noisy.
  */
 export function judge(
   stable: RequestStats,
   candidate: RequestStats,
   settings: AnalysisSettings,
-  /** The release's first window: a fresh instance is slow at first (JIT, pools, caches), so only errors count. */
-  warmingUp = false,
-): { verdict: Verdict; reason: string } {
+  history: {
+    /** The release's first window: a fresh instance is slow at first (JIT, pools, caches), so only errors count. */
+    readonly warmingUp?: boolean;
+    /** The window before was too slow already: a second one in a row rolls back. */
+    readonly slowBefore?: boolean;
+  } = {},
+): { verdict: Verdict; reason: string; slow?: boolean } {
   const errorIncrease = candidate.errorRate - stable.errorRate;
   // A handful of failures with no request to compare with is still a failing candidate, once a few
   // of them (a quarter of the minimum volume) have been seen.
@@ -69,7 +74,7 @@ export function judge(
         `stable ${pct(stable.errorRate)}: more than ${pct(settings.maxErrorRateIncrease)} above`,
     };
   }
-  if (warmingUp) {
+  if (history.warmingUp) {
     return {
       verdict: 'wait',
       reason: `first window: the candidate is warming up, judged on errors only (${candidate.errors}/${candidate.requests} failed)`,
@@ -88,12 +93,13 @@ export function judge(
       candidate.p95Ms > stable.p95Ms * settings.maxLatencyRatio &&
       candidate.p95Ms - stable.p95Ms > settings.latencyToleranceMs;
     if (slower) {
-      return {
-        verdict: 'rollback',
-        reason:
-          `candidate p95 ${candidate.p95Ms} ms vs stable ${stable.p95Ms} ms: more than ` +
-          `${settings.maxLatencyRatio}× and ${settings.latencyToleranceMs} ms slower`,
-      };
+      const finding =
+        `candidate p95 ${candidate.p95Ms} ms vs stable ${stable.p95Ms} ms: more than ` +
+        `${settings.maxLatencyRatio}× and ${settings.latencyToleranceMs} ms slower`;
+      // One slow window of a few dozen requests can be noise (a pause, a neighbour); two in a row is not.
+      return history.slowBefore
+        ? { verdict: 'rollback', reason: `${finding}, two windows in a row`, slow: true }
+        : { verdict: 'wait', reason: `${finding}; rolled back if the next window is too`, slow: true };
     }
   }
   return {

@@ -132,6 +132,8 @@ const analysisResultSchema = z
     candidate: requestStatsSchema,
     verdict: z.enum(VERDICTS),
     reason: z.string().max(500),
+    /** The candidate was too slow in this window (a second such window rolls it back). */
+    slow: z.boolean().optional(),
   })
   .strict();
 

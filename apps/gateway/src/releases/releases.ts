@@ -239,8 +239,18 @@ export class Releases {
       if (!current || !windows || !isInProgress(current)) return;
       const stable = windows.stable.take();
       const candidate = windows.candidate.take();
-      const { verdict, reason } = judge(stable, candidate, current.analysis, current.lastAnalysis === null);
-      const lastAnalysis = { at: new Date(this.now()).toISOString(), stable, candidate, verdict, reason };
+      const { verdict, reason, slow } = judge(stable, candidate, current.analysis, {
+        warmingUp: current.lastAnalysis === null,
+        slowBefore: current.lastAnalysis?.slow === true,
+      });
+      const lastAnalysis = {
+        at: new Date(this.now()).toISOString(),
+        stable,
+        candidate,
+        verdict,
+        reason,
+        ...(slow ? { slow } : {}),
+      };
       let next: Release;
       if (!current.analysis.automatic || verdict === 'wait') {
         next = this.next(current, { lastAnalysis });
