@@ -1,4 +1,6 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+import { registerConsumerLag } from '@platform/kafka';
 
 import type { RegistryView } from './registry-view.js';
 
@@ -9,6 +11,7 @@ export const REGISTRY_METRIC = {
   heartbeatAge: 'registry_heartbeat_age_seconds',
   selfPreservation: 'registry_self_preservation',
   msSinceContact: 'registry_seconds_since_contact',
+  updateDelay: 'registry_update_delay_seconds',
 } as const;
 
 /** Turns a view's events and state into Prometheus metrics in `registry`. */
@@ -64,6 +67,14 @@ export function registerRegistryMetrics(view: RegistryView, registry: Registry):
     labelNames: ['reason'],
     registers: [registry],
   });
+  const delay = new Histogram({
+    name: REGISTRY_METRIC.updateDelay,
+    help: 'From an instance writing a registry record to this view reading it (clocks of two processes).',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  view.on('delivered', (delayMs) => delay.observe(Math.max(0, delayMs) / 1000));
+  registerConsumerLag(registry, 'registry', () => view.lag());
   view.on('added', (instance) => changes.inc({ service: instance.service, change: 'added' }));
   view.on('removed', (instance, reason) => changes.inc({ service: instance.service, change: reason }));
   view.on('invalid', (reason) => invalid.inc({ reason }));

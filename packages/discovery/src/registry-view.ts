@@ -19,6 +19,8 @@ export interface RegistryViewEvents {
   caughtUp: [];
   /** Entered (true) or left (false) self-preservation: see {@link Liveness}. */
   selfPreservation: [active: boolean];
+  /** A record read once caught up: how long after its producer wrote it (the update's propagation delay). */
+  delivered: [delayMs: number];
 }
 
 export interface RegistryViewOptions {
@@ -50,6 +52,8 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   private readonly catchUpTargets = new Map<number, bigint>();
   /** Per partition: the offset of the next record to apply. */
   private readonly nextOffsets = new Map<number, bigint>();
+  /** Per partition: records not read yet, as of the last batch. */
+  private readonly lags = new Map<number, number>();
   private stopped = false;
   private isCaughtUp = false;
   readonly liveness: Liveness;
@@ -91,6 +95,9 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     consumer.on(consumer.events.FETCH, () => this.liveness.contact());
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.lags.set(payload.partition, Number(payload.offsetLag));
+    });
     let crashedWhileStarting: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.options.logger.warn(
@@ -113,6 +120,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
           if (offset < (this.nextOffsets.get(partition) ?? 0n)) return Promise.resolve();
           this.nextOffsets.set(partition, offset + 1n);
           this.apply(message.key, message.value);
+          if (this.isCaughtUp) this.emit('delivered', this.now() - Number(message.timestamp));
           this.progress(partition, offset);
           return Promise.resolve();
         },
@@ -160,6 +168,14 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
 
   get caughtUp(): boolean {
     return this.isCaughtUp;
+  }
+
+  /** Records on the topic this view has not read yet, as of its last fetch; undefined before one. */
+  lag(): number | undefined {
+    if (this.lags.size === 0) return undefined;
+    let total = 0;
+    for (const lag of this.lags.values()) total += lag;
+    return total;
   }
 
   /** Live instances of `service` that take new work (status up), in a stable order. */

@@ -44,6 +44,8 @@ export interface FlagsClientEvents {
   invalid: [reason: InvalidReason, problem: string];
   /** The client has read every record that was on the topic when it started. */
   caughtUp: [];
+  /** A change read from the topic once caught up: how long after flags-service published it. */
+  delivered: [delayMs: number];
 }
 
 /**
@@ -72,6 +74,8 @@ export type FlagEvaluation = Evaluation | FlagNotFound;
 export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   private readonly store = new FlagStore();
   private readonly follower: TopicFollower;
+  private readonly evaluations = new Map<string, number>();
+  private notFound = 0;
   private readonly snapshots: SnapshotWriter | undefined;
   private readonly now: () => number;
   private started: Promise<void> | undefined;
@@ -85,7 +89,10 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       logger: options.logger,
       what: 'flags',
       groupPrefix: `flags-sdk.${options.clientId}`,
-      onMessage: (key, value) => this.apply(key, value),
+      onMessage: (key, value, timestampMs) => {
+        this.apply(key, value);
+        if (this.follower.caughtUp) this.emit('delivered', this.now() - timestampMs);
+      },
     });
     this.follower.on('caughtUp', () => {
       options.logger.info(
@@ -137,8 +144,25 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
    */
   evaluate(key: string, context: EvaluationContext, fallback: JsonValue = null): FlagEvaluation {
     const flag = this.store.flag(key);
-    if (flag !== undefined) return flag.evaluate(context);
+    if (flag !== undefined) {
+      this.evaluations.set(key, (this.evaluations.get(key) ?? 0) + 1);
+      return flag.evaluate(context);
+    }
+    this.notFound++;
     return { value: fallback, variant: undefined, reason: 'flag_not_found', error: `no flag '${key}'` };
+  }
+
+  /**
+   * Evaluations through {@link evaluate} so far, per flag held (plain counts, cheap on the hot path;
+   * the metrics read them when scraped), and of flags not held.
+   */
+  evaluationCounts(): { readonly byFlag: ReadonlyMap<string, number>; readonly notFound: number } {
+    return { byFlag: this.evaluations, notFound: this.notFound };
+  }
+
+  /** Records on the topic not read yet, as of the last fetch; undefined before one. */
+  lag(): number | undefined {
+    return this.follower.lag();
   }
 
   /** The compiled flag, for callers that evaluate it many times in a loop. */

@@ -33,3 +33,4 @@ export {
 } from './openfeature/platform-flags.provider.js';
 export { toPlatformContext } from './openfeature/openfeature-mapping.js';
 export { FlagsModule, flagsOptionsFrom, type FlagsModuleOptions } from './nest/flags.module.js';
+export { FLAGS_METRIC, registerFlagsMetrics } from './flags-metrics.js';

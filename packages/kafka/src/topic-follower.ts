@@ -13,8 +13,11 @@ export interface TopicFollowerOptions {
   readonly what: string;
   /** Prefix of the consumer group; a random suffix makes each follower a group of its own. */
   readonly groupPrefix: string;
-  /** Called once per record, in offset order per partition; what it throws is logged, not retried. */
-  readonly onMessage: (key: Buffer | null, value: Buffer | null) => void;
+  /**
+   * Called once per record, in offset order per partition, with the record's timestamp (Unix ms, when
+   * its producer wrote it); what it throws is logged, not retried.
+   */
+  readonly onMessage: (key: Buffer | null, value: Buffer | null, timestampMs: number) => void;
   /** The longest wait between two attempts to reach Kafka (they start at 200 ms). */
   readonly maxRetryDelayMs?: number;
 }
@@ -40,6 +43,8 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
   private catchUpTargets: Map<number, bigint> | undefined;
   /** Per partition: the offset of the next record to deliver. */
   private readonly nextOffsets = new Map<number, bigint>();
+  /** Per partition: records on the topic not read yet, as of the last batch. */
+  private readonly lags = new Map<number, number>();
   private running: Promise<void> | undefined;
   private stopped = false;
   private isCaughtUp = false;
@@ -57,6 +62,14 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
 
   get caughtUp(): boolean {
     return this.isCaughtUp;
+  }
+
+  /** Records on the topic this follower has not read yet (all partitions), as of its last fetch; undefined before one. */
+  lag(): number | undefined {
+    if (this.lags.size === 0) return undefined;
+    let total = 0;
+    for (const lag of this.lags.values()) total += lag;
+    return total;
   }
 
   /** Resolves true when every record on the topic at start has been read, false after `timeoutMs`. */
@@ -168,6 +181,9 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
         });
       } else crashedWhileStarting ??= payload.error;
     });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.lags.set(payload.partition, Number(payload.offsetLag));
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -179,7 +195,7 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
           if (offset < (this.nextOffsets.get(partition) ?? 0n)) return Promise.resolve();
           this.nextOffsets.set(partition, offset + 1n);
           try {
-            this.options.onMessage(message.key, message.value);
+            this.options.onMessage(message.key, message.value, Number(message.timestamp));
           } catch (error) {
             // A throwing listener must not crash the consumer and stop every later update.
             logger.error(

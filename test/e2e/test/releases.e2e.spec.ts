@@ -180,7 +180,8 @@ describe('releases of user-service under constant load through the gateway', () 
     expect(await userServiceVersions()).toEqual(['0.3.0', '0.3.0']);
     report('blue-green 0.2.0 → 0.3.0, abort, again, promote', since, Date.now() - since);
     expect(load.failures(since)).toEqual([]);
-  });
+    // Four instance starts and four drains: about 50 s on a quiet machine, much more on a busy one.
+  }, 400_000);
 
   it('promotes a healthy canary step by step on the gateway’s analysis, and the command follows it to the end', async () => {
     const since = Date.now();

@@ -84,6 +84,11 @@ export class ReleaseStore extends EventEmitter<ReleaseStoreEvents> {
     return this.follower.caughtUp;
   }
 
+  /** Records on the topic not read yet, as of the last fetch; undefined before one. */
+  lag(): number | undefined {
+    return this.follower.lag();
+  }
+
   get(service: string): Release | undefined {
     return this.releases.get(service);
   }

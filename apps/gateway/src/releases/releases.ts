@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 
 import type { RegistryView } from '@platform/discovery';
+import { registerConsumerLag } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 import { ValidationError, type FieldProblem, type ServiceContext } from '@platform/service-kit';
 
@@ -80,6 +81,7 @@ export class Releases {
       labelNames: ['service', 'phase'],
       registers: [context.metrics],
     });
+    registerConsumerLag(context.metrics, 'releases', () => store.lag());
     store.on('changed', (release) => this.adopt(release));
     for (const release of store.all()) this.adopt(release);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 
 import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
 import { createPool, migrate, withTransaction, type Pool, type PoolClient } from '@platform/postgres';
@@ -23,10 +23,15 @@ const SHARD_BREAKER = {
   halfOpenMaxProbes: 1,
 };
 
+/** What became of one call to a shard, for its metrics. */
+type Outcome = 'ok' | 'unavailable' | 'error';
+
 interface PhysicalShard {
   readonly name: string;
   readonly pool: Pool;
   readonly breaker: CircuitBreaker;
+  /** The shard's duration histogram per outcome, resolved once (no label lookup per call). */
+  readonly timings: Record<Outcome, { observe(seconds: number): void }>;
   migrated: boolean;
 }
 
@@ -49,8 +54,20 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['shard'],
       registers: [context.metrics],
     });
+    const durations = new Histogram({
+      name: 'user_shard_operation_duration_seconds',
+      help: 'Calls to each shard database (a query or a transaction), by outcome: ok, unavailable (breaker open or connection failed), error.',
+      labelNames: ['shard', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [context.metrics],
+    });
     for (const url of config.USER_SHARD_URLS) {
       const name = shardNameOf(url);
+      const timings = {
+        ok: durations.labels(name, 'ok'),
+        unavailable: durations.labels(name, 'unavailable'),
+        error: durations.labels(name, 'error'),
+      };
       const breaker = new CircuitBreaker({
         name: `shard:${name}`,
         settings: SHARD_BREAKER,
@@ -69,7 +86,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
         connectionTimeoutMs: 1_000,
         max: 8,
       });
-      this.shards.set(name, { name, pool, breaker, migrated: false });
+      this.shards.set(name, { name, pool, breaker, timings, migrated: false });
     }
   }
 
@@ -128,15 +145,26 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
     const shard = this.shards.get(name);
     if (!shard) return Promise.reject(new UnconfiguredShardError(name));
+    const started = performance.now();
     return shard.breaker
       .execute(() => (shard.migrated ? work(shard.pool) : this.migrate(shard).then(() => work(shard.pool))))
-      .catch((error: unknown) => {
-        if (isCircuitOpenError(error))
-          throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
-        if (isConnectionFailure(error))
-          throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
-        throw error;
-      });
+      .then(
+        (result) => {
+          shard.timings.ok.observe((performance.now() - started) / 1000);
+          return result;
+        },
+        (error: unknown) => {
+          const seconds = (performance.now() - started) / 1000;
+          if (isCircuitOpenError(error) || isConnectionFailure(error))
+            shard.timings.unavailable.observe(seconds);
+          else shard.timings.error.observe(seconds);
+          if (isCircuitOpenError(error))
+            throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
+          if (isConnectionFailure(error))
+            throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
+          throw error;
+        },
+      );
   }
 
   /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */

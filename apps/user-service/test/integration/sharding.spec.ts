@@ -279,6 +279,34 @@ describe('user-service on shards across two PostgreSQL servers', () => {
         `  [measured] shard outage: ${failures.length} requests answered 503 in at most ${slowest.toFixed(1)} ms\n`,
       );
       expect(slowest).toBeLessThan(50);
+      // What a dashboard and the shard-down alert see. Each shard's breaker judges a 10 s window that
+      // still holds the successes from before the outage; as failures keep coming, it opens.
+      const sample = async (name: string, labels: readonly string[]) => {
+        const metrics = await (await fetch(`${a.url}/metrics`)).text();
+        const line = metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
+        return Number(line?.split(' ').at(-1));
+      };
+      for (const shard of data.onSecondServer) {
+        expect(
+          await sample('user_shard_operation_duration_seconds_count', [
+            `shard="${shard}"`,
+            'outcome="unavailable"',
+          ]),
+        ).toBeGreaterThan(0);
+      }
+      expect(await sample('user_shard_operation_duration_seconds_count', ['outcome="ok"'])).toBeGreaterThan(
+        0,
+      );
+      await eventually(
+        async () => {
+          for (const user of down) await get(a, user.id);
+          for (const shard of data.onSecondServer)
+            expect(await sample('user_shard_breaker_state', [`shard="${shard}"`])).toBe(2);
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       const created = await create(a, 'during-outage@example.com');
       expect([201, 503]).toContain(created.status);
     } finally {

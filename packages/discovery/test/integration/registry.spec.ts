@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 
-import { createKafka, ensureTopic } from '@platform/kafka';
+import { CONSUMER_LAG_METRIC, createKafka, ensureTopic } from '@platform/kafka';
 import { createLogger } from '@platform/observability';
 import { eventually, testKafkaBrokers, uniqueTopic } from '@platform/testing';
 
@@ -123,6 +123,16 @@ describe(`${RegistryAnnouncer.name} and ${RegistryView.name} over Kafka`, () => 
     expect(await view.whenCaughtUp(20_000)).toBe(true);
     await eventually(() => expect(ids()).toEqual(['users-a', 'users-b']), { timeoutMs: 15_000 });
     expect(await counterValues(metrics, REGISTRY_METRIC.instances, 'service')).toEqual({ users: 2 });
+    // Heartbeats keep coming once caught up: each one's delay is measured, and the view is not behind.
+    await eventually(
+      async () => {
+        const exposition = await metrics.getSingleMetricAsString(REGISTRY_METRIC.updateDelay);
+        const count = Number(/_count (\d+)/.exec(exposition)?.[1] ?? 0);
+        expect(count).toBeGreaterThan(0);
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(await counterValues(metrics, CONSUMER_LAG_METRIC, 'stream')).toEqual({ registry: 0 });
   });
 
   it('drops an instance within a second of it leaving', async () => {

@@ -15,6 +15,7 @@ import { createKafka } from '@platform/kafka';
 import { AdminTokenGuard, ServiceContext, type BaseEnv } from '@platform/service-kit';
 
 import { FlagsClient } from '../flags-client.js';
+import { registerFlagsMetrics } from '../flags-metrics.js';
 
 export interface FlagsModuleOptions {
   readonly brokers: readonly string[];
@@ -84,8 +85,8 @@ export class FlagsModule {
         {
           provide: FlagsClient,
           inject: [ServiceContext],
-          useFactory: (context: ServiceContext) =>
-            new FlagsClient({
+          useFactory: (context: ServiceContext) => {
+            const client = new FlagsClient({
               kafka: createKafka({
                 brokers: options.brokers,
                 clientId: `${context.instanceId}.flags-sdk`,
@@ -95,7 +96,10 @@ export class FlagsModule {
               logger: context.logger.child({ component: 'flags' }),
               clientId: context.instanceId,
               snapshotFile: options.snapshotFile,
-            }),
+            });
+            registerFlagsMetrics(client, context.metrics);
+            return client;
+          },
         },
         FlagsLifecycle,
       ],

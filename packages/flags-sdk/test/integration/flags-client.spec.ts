@@ -5,11 +5,14 @@ import { performance } from 'node:perf_hooks';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { createKafka } from '@platform/kafka';
+import { Registry } from 'prom-client';
+
+import { CONSUMER_LAG_METRIC, createKafka } from '@platform/kafka';
 import { createLogger } from '@platform/observability';
 import { LogCapture, publishRaw } from '@platform/testing';
 
 import { FlagsClient } from '../../src/flags-client.js';
+import { FLAGS_METRIC, registerFlagsMetrics } from '../../src/flags-metrics.js';
 import {
   deletionMessage,
   fixedFlag,
@@ -86,6 +89,30 @@ describe(`${FlagsClient.name} over Kafka`, () => {
       [{ key: 'new-checkout', version: 51 }],
       [{ key: 'new-checkout', version: 51 }],
     ]);
+  });
+
+  it('reports evaluations per flag, flags held, changes applied, propagation time and lag as metrics', async () => {
+    const topic = await kafka.topic();
+    await kafka.publish(topic, flagMessage(rolloutFlag('new-checkout', 30), 1));
+    const client = kafka.client(topic, { clientId: 'metrics' });
+    const metrics = new Registry();
+    registerFlagsMetrics(client, metrics);
+    await client.start();
+    expect(await client.whenCaughtUp(20_000)).toBe(true);
+    const changed = new Promise((resolve) => client.once('change', resolve));
+    await kafka.publish(topic, flagMessage(rolloutFlag('new-checkout', 50), 2));
+    await changed;
+    for (const userId of USERS.slice(0, 7)) client.evaluate('new-checkout', { userId });
+    client.evaluate('no-such-flag', {});
+
+    const text = await metrics.metrics();
+    expect(text).toContain(`${FLAGS_METRIC.evaluations}{flag="new-checkout"} 7`);
+    expect(text).toContain(`${FLAGS_METRIC.evaluations}{flag="flag_not_found"} 1`);
+    expect(text).toContain(`${FLAGS_METRIC.held}{kind="flag"} 1`);
+    expect(text).toContain(`${FLAGS_METRIC.changes}{kind="flag",source="topic"} 2`);
+    // Only the change made after the client had caught up: reading old records is not propagation.
+    expect(text).toContain(`${FLAGS_METRIC.propagation}_count 1`);
+    expect(text).toContain(`${CONSUMER_LAG_METRIC}{stream="flags"} 0`);
   });
 
   it('catches up on everything on the topic when started late: updates, segments and deletions', async () => {
