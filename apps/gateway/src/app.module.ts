@@ -12,6 +12,7 @@ import { ServiceContext } from '@platform/service-kit';
 import { AdminController } from './admin/admin.controller.js';
 import { GATEWAY_CONFIG } from './config/config.js';
 import type { GatewayConfig } from './config/env.schema.js';
+import { PrometheusSdController } from './monitoring/prometheus-sd.controller.js';
 import { GatewayMetrics } from './proxy/gateway-metrics.js';
 import { ProxyRoutes } from './proxy/proxy.routes.js';
 import { mergePatch, RoutePolicies } from './routing/route-policies.js';
@@ -45,7 +46,7 @@ export class AppModule {
           discoveryOptionsFrom(config, { announce: true, watch: true, kafkaCritical: false }),
         ),
       ],
-      controllers: [AdminController, ReleasesController],
+      controllers: [AdminController, ReleasesController, PrometheusSdController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         {

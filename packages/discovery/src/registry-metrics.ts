@@ -75,7 +75,16 @@ export function registerRegistryMetrics(view: RegistryView, registry: Registry):
   });
   view.on('delivered', (delayMs) => delay.observe(Math.max(0, delayMs) / 1000));
   registerConsumerLag(registry, 'registry', () => view.lag());
-  view.on('added', (instance) => changes.inc({ service: instance.service, change: 'added' }));
+  const known = new Set<string>();
+  view.on('added', (instance) => {
+    if (!known.has(instance.service)) {
+      known.add(instance.service);
+      // Every cause from the start, at 0: increase() cannot see a first step from nothing to 1.
+      for (const change of ['left', 'expired'] as const)
+        changes.inc({ service: instance.service, change }, 0);
+    }
+    changes.inc({ service: instance.service, change: 'added' });
+  });
   view.on('removed', (instance, reason) => changes.inc({ service: instance.service, change: reason }));
   view.on('invalid', (reason) => invalid.inc({ reason }));
 }

@@ -33,13 +33,15 @@ function usage(): never {
   process.stderr.write(
     [
       'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet]',
+      '                    [--prometheus-port <port>] [--no-prometheus]',
       '       cli.js status [--json]',
       '       cli.js test',
       ...RELEASE_SYNOPSIS,
       '',
       'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
       '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, SERVICE_VERSION (what every service',
-      '             starts at; default 0.1.0), PLATFORM_STATE_DIR (default .platform/)',
+      '             starts at; default 0.1.0), PLATFORM_STATE_DIR (default .platform/),',
+      '             PROMETHEUS_SCRAPE_INTERVAL (seconds; default 15)',
       '',
     ].join('\n'),
   );
@@ -69,6 +71,16 @@ function parseScale(values: string[]): Record<string, number> {
   return scale;
 }
 
+function scrapeInterval(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
+    process.stderr.write(`PROMETHEUS_SCRAPE_INTERVAL must be whole seconds from 1 to 300, got "${value}"\n`);
+    process.exit(2);
+  }
+  return seconds;
+}
+
 const stateDir = process.env['PLATFORM_STATE_DIR'] ?? path.join(REPO_ROOT, '.platform');
 
 async function start(args: string[]): Promise<void> {
@@ -80,6 +92,8 @@ async function start(args: string[]): Promise<void> {
       'postgres-port': { type: 'string' },
       'kafka-port': { type: 'string' },
       'kafka-controller-port': { type: 'string' },
+      'prometheus-port': { type: 'string' },
+      'no-prometheus': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -97,6 +111,13 @@ async function start(args: string[]): Promise<void> {
       kafkaBrokers: process.env['KAFKA_BROKERS'] ? process.env['KAFKA_BROKERS'].split(',') : undefined,
       adminToken: process.env['ADMIN_TOKEN'] || undefined,
       serviceVersion: process.env['SERVICE_VERSION'] || undefined,
+      // Started when `prometheus` is on PATH; the platform runs without it otherwise.
+      prometheus: values['no-prometheus']
+        ? undefined
+        : {
+            port: portOption(values['prometheus-port'], 9090, '--prometheus-port'),
+            scrapeIntervalSeconds: scrapeInterval(process.env['PROMETHEUS_SCRAPE_INTERVAL']),
+          },
       onProgress: say,
       onServiceLine: values.quiet
         ? undefined
@@ -121,7 +142,9 @@ async function start(args: string[]): Promise<void> {
     signalled++;
     if (signalled === 1) {
       firstSignalAt = Date.now();
-      say(`${signal}: stopping services first, then Kafka and PostgreSQL (Ctrl-C again to force)`);
+      say(
+        `${signal}: stopping Prometheus and services first, then Kafka and PostgreSQL (Ctrl-C again to force)`,
+      );
       void platform.stop().then(
         () => process.exit(0),
         (error: unknown) => {

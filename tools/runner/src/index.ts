@@ -21,6 +21,19 @@ export {
 export { ControlClient } from './control/control-client.js';
 export { ControlServer, type ControlTarget } from './control/control-server.js';
 export { ApiError, ApiUnreachableError } from './http-json.js';
+export {
+  findPrometheus,
+  startPrometheus,
+  type LocalPrometheus,
+  type StartPrometheusOptions,
+} from './monitoring/local-prometheus.js';
+export { type PlatformPrometheusOptions } from './monitoring/platform-prometheus.js';
+export {
+  PROMETHEUS_RULES_DIR,
+  PROMETHEUS_TEMPLATE,
+  renderPrometheusConfig,
+  type PrometheusConfigValues,
+} from './monitoring/prometheus-config.js';
 export { Platform, redact, type InstanceRelease, type PlatformOptions } from './platform.js';
 export {
   GatewayClient,
@@ -39,6 +52,7 @@ export {
   type InstanceRecord,
   type PlatformState,
   type PostgresRecord,
+  type PrometheusRecord,
 } from './state.js';
 export {
   platformStatus,
@@ -46,4 +60,5 @@ export {
   type InstanceStatus,
   type PlatformStatus,
   type PostgresStatus,
+  type PrometheusStatus,
 } from './status.js';

@@ -24,8 +24,15 @@ import {
 import { DEFAULT_SERVICE_VERSION, RELEASE_NAME_PATTERN, STABLE_TRACK } from './control/control-api.js';
 import { ControlServer } from './control/control-server.js';
 import { PlatformControl } from './control/platform-control.js';
+import { PlatformPrometheus, type PlatformPrometheusOptions } from './monitoring/platform-prometheus.js';
 import { ServiceProcess } from './service-process.js';
-import { acquireRunnerLock, statePaths, writeState, type PlatformState } from './state.js';
+import {
+  acquireRunnerLock,
+  statePaths,
+  writeState,
+  type PlatformState,
+  type PrometheusRecord,
+} from './state.js';
 
 export interface PlatformOptions {
   /** Where data, logs, the lock and the status file live (`.platform/` in the repository). */
@@ -51,6 +58,8 @@ export interface PlatformOptions {
   readonly onServiceLine?: (instanceId: string, line: string) => void;
   /** A service process that exits while the platform runs (not during shutdown). */
   readonly onUnexpectedExit?: (instanceId: string, code: number | null, signal: string | null) => void;
+  /** Also run Prometheus, if its binary is on PATH, scraping every instance (`npm start` does). */
+  readonly prometheus?: PlatformPrometheusOptions;
 }
 
 /** The version and track an instance is started with. */
@@ -62,8 +71,8 @@ export interface InstanceRelease {
 /**
  * The whole platform on this machine: two PostgreSQL servers and Kafka (started here unless
  * existing ones are given), then every service instance as its own process, then the control API
- * that releases use. `stop()` takes it down in order: the control API, services (gracefully),
- * Kafka, PostgreSQL.
+ * that releases use, then (optionally) Prometheus. `stop()` takes it down in order: the control API,
+ * Prometheus, services (gracefully), Kafka, PostgreSQL.
  */
 export class Platform {
   readonly instances: ServiceProcess[] = [];
@@ -84,6 +93,9 @@ export class Platform {
   /** Spawns one at a time, so that two starts never pick the same free port. */
   private spawning: Promise<unknown> = Promise.resolve();
   private control: ControlServer | undefined;
+  /** Started last, once the gateway can list the instances; awaited by stop() if still starting. */
+  private prometheus: Promise<PlatformPrometheus> | undefined;
+  private prometheusRecord: PrometheusRecord | undefined;
 
   private constructor(private readonly options: PlatformOptions) {
     this.adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
@@ -152,6 +164,18 @@ export class Platform {
     await this.waitReady(spawned);
     this.control = new ControlServer(new PlatformControl(this, this.progress), this.adminToken);
     this.progress(`control API on ${await this.control.listen()} (npm run release uses it)`);
+    if (this.options.prometheus && !this.stopping) {
+      this.prometheus = PlatformPrometheus.start({
+        stateDir,
+        gatewayUrl: `http://127.0.0.1:${this.options.gatewayPort}`,
+        adminToken: this.adminToken,
+        settings: this.options.prometheus,
+        takenPorts: this.takenPorts,
+        searchPath: process.env['PATH'],
+        progress: this.progress,
+      });
+      this.prometheusRecord = (await this.prometheus).record();
+    }
     this.saveState();
   }
 
@@ -346,6 +370,7 @@ export class Platform {
           };
         }),
         kafka: { brokers: this.brokers, pid: this.kafka?.pid ?? null, managed: this.kafka !== undefined },
+        ...(this.prometheusRecord ? { prometheus: this.prometheusRecord } : {}),
       },
       instances: this.instances
         .filter((i) => i.state !== 'exited')
@@ -367,13 +392,18 @@ export class Platform {
   }
 
   /**
-   * The control API first (no release may start instances now), then services (gracefully, in
-   * parallel), then Kafka, then both PostgreSQL servers. Idempotent.
+   * The control API first (no release may start instances now), then Prometheus (so that it does not
+   * alert on services going away), then services (gracefully, in parallel), then Kafka, then both
+   * PostgreSQL servers. Idempotent.
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     await this.control?.close();
+    if (this.prometheus) {
+      this.progress('stopping Prometheus');
+      await (await this.prometheus).stop();
+    }
     const running = this.instances.filter((i) => i.running);
     if (running.length > 0) this.progress(`stopping ${running.length} service instance(s)`);
     await Promise.all(running.map((instance) => instance.stop()));

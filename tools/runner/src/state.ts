@@ -21,8 +21,19 @@ export interface PlatformState {
       readonly pid: number | null;
       readonly managed: boolean;
     };
+    /** Scraping every instance in the registry; absent until the platform is up. */
+    readonly prometheus?: PrometheusRecord;
   };
   readonly instances: readonly InstanceRecord[];
+}
+
+/** The Prometheus `npm start` runs when its binary is on PATH. */
+export interface PrometheusRecord {
+  /** Its UI and API; null when it does not run. */
+  readonly url: string | null;
+  readonly pid: number | null;
+  /** Why it does not run, when it does not. */
+  readonly skipped?: string;
 }
 
 export interface PostgresRecord {

@@ -89,6 +89,39 @@ describe(renderStatus.name, () => {
     expect(lines[2]).toMatch(/^postgres\s+b, external\s+db\.example:5432\s+-\s+-\s+-\s+running$/);
   });
 
+  it('shows Prometheus as the last row, with its URL, when it runs', () => {
+    const output = renderStatus(
+      {
+        ...status,
+        infrastructure: {
+          ...status.infrastructure!,
+          prometheus: { url: 'http://127.0.0.1:9090', pid: 106, state: 'running' },
+        },
+      },
+      false,
+    );
+    const lines = output.split('\n');
+    expect(lines[6]).toMatch(
+      /^prometheus\s+scrapes the registry\s+127\.0\.0\.1:9090\s+106\s+-\s+-\s+running$/,
+    );
+    expect(output).toContain('prometheus   http://127.0.0.1:9090   (targets: http://127.0.0.1:9090/targets');
+  });
+
+  it('says why Prometheus does not run when it was skipped', () => {
+    const output = renderStatus(
+      {
+        ...status,
+        infrastructure: {
+          ...status.infrastructure!,
+          prometheus: { url: null, pid: null, skipped: 'no `prometheus` on PATH', state: 'not started' },
+        },
+      },
+      false,
+    );
+    expect(output).not.toMatch(/^prometheus\s+scrapes/m);
+    expect(output).toContain('prometheus   not running: no `prometheus` on PATH');
+  });
+
   it('says plainly when no platform runs', () => {
     expect(renderStatus({ running: false, instances: [] }, false)).toContain('No platform is running');
   });

@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-import { isAlive, readState, type PostgresRecord } from './state.js';
+import { isAlive, readState, type PostgresRecord, type PrometheusRecord } from './state.js';
 
 export type InstanceState = 'ready' | 'not ready' | 'down';
 export type InfraState = 'running' | 'down';
@@ -21,6 +21,11 @@ export interface PostgresStatus extends PostgresRecord {
   readonly state: InfraState;
 }
 
+export interface PrometheusStatus extends PrometheusRecord {
+  /** `not started`: not on PATH or failed to start (`skipped` says which). */
+  readonly state: InfraState | 'not started';
+}
+
 export interface PlatformStatus {
   readonly running: boolean;
   readonly runner?: { readonly pid: number; readonly startedAt: string };
@@ -35,6 +40,7 @@ export interface PlatformStatus {
       readonly managed: boolean;
       readonly state: InfraState;
     };
+    readonly prometheus?: PrometheusStatus;
   };
   readonly instances: readonly InstanceStatus[];
 }
@@ -43,8 +49,8 @@ export interface PlatformStatus {
 export async function platformStatus(stateDir: string): Promise<PlatformStatus> {
   const state = readState(stateDir);
   if (!state || !isAlive(state.runnerPid)) return { running: false, instances: [] };
-  const { postgres, kafka } = state.infrastructure;
-  const [postgresServers, kafkaState, instances] = await Promise.all([
+  const { postgres, kafka, prometheus } = state.infrastructure;
+  const [postgresServers, kafkaState, prometheusState, instances] = await Promise.all([
     Promise.all(
       postgres.map(async (server) => {
         const address = new URL(server.url).host;
@@ -52,6 +58,7 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
       }),
     ),
     infraState(kafka.brokers[0] ?? ''),
+    prometheus?.url ? infraState(new URL(prometheus.url).host) : Promise.resolve('not started' as const),
     Promise.all(
       state.instances.map(async (instance) => ({
         service: instance.service,
@@ -74,6 +81,7 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
     infrastructure: {
       postgres: postgresServers,
       kafka: { ...kafka, state: kafkaState },
+      ...(prometheus ? { prometheus: { ...prometheus, state: prometheusState } } : {}),
     },
     instances,
   };
@@ -113,7 +121,7 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
   if (!status.running || !status.infrastructure || !status.runner) {
     return 'No platform is running. Start one with `npm start`.\n';
   }
-  const { postgres, kafka } = status.infrastructure;
+  const { postgres, kafka, prometheus } = status.infrastructure;
   const rows: string[][] = [
     ...postgres.map((server) => [
       'postgres',
@@ -142,6 +150,19 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
       i.track,
       i.state,
     ]),
+    ...(prometheus?.url
+      ? [
+          [
+            'prometheus',
+            'scrapes the registry',
+            new URL(prometheus.url).host,
+            String(prometheus.pid ?? '-'),
+            '-',
+            '-',
+            prometheus.state,
+          ],
+        ]
+      : []),
   ];
   const paint = (state: string) => {
     if (!color) return state;
@@ -162,6 +183,13 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
     `admin token  ${status.adminToken}   (send "Authorization: Bearer <token>" to /admin/*)`,
     ...(status.controlUrl
       ? [`control API  ${status.controlUrl}   (releases: npm run release -- status)`]
+      : []),
+    ...(prometheus
+      ? [
+          prometheus.url
+            ? `prometheus   ${prometheus.url}   (targets: ${prometheus.url}/targets, alerts: ${prometheus.url}/alerts)`
+            : `prometheus   not running: ${prometheus.skipped ?? 'not started'} (see docs/observability.md)`,
+        ]
       : []),
     `runner       pid ${status.runner.pid}, started ${status.runner.startedAt}`,
     '',

@@ -19,6 +19,7 @@ import {
   DEFAULT_CANARY_STEPS,
   isInProgress,
   MAX_HISTORY,
+  RELEASE_PHASES,
   RELEASE_RECORD_VERSION,
   releaseRequestSchema,
   type Release,
@@ -216,8 +217,12 @@ export class Releases {
     const { service } = release;
     this.routings.set(service, routingOf(release));
     this.weight.set({ service }, release.strategy === 'rolling' ? 0 : routingWeight(release));
+    // Every phase from the start, at 0 (increase() cannot see a first step from nothing to 1); a
+    // release read back while catching up after a restart is not a new transition.
+    for (const phase of RELEASE_PHASES) this.transitions.inc({ service, phase }, 0);
     const last = release.history.at(-1);
-    if (last && last.at === release.updatedAt) this.transitions.inc({ service, phase: release.phase });
+    if (this.store.caughtUp && last && last.at === release.updatedAt)
+      this.transitions.inc({ service, phase: release.phase });
     const analyse = release.strategy === 'canary' && isInProgress(release);
     if (!analyse) {
       clearInterval(this.timers.get(service));

@@ -4,6 +4,8 @@ import { Counter } from 'prom-client';
 import { isClockMovedBackwardsError, type SequenceStats } from '@platform/ids';
 import { ServiceContext } from '@platform/service-kit';
 
+import { ID_KINDS } from './id-kinds.js';
+
 export const ID_METRIC = {
   issued: 'ids_issued_total',
   sequenceWaits: 'ids_sequence_waits_total',
@@ -45,6 +47,12 @@ export class IdMetrics {
       labelNames: ['kind'],
       registers,
     });
+    // Every series from the start, at 0: increase() cannot see a counter's first step from nothing
+    // to 1, so an alert on the first clock refusal needs the series to exist before it.
+    for (const kind of ID_KINDS) {
+      for (const counter of [this.issued, this.waits, this.clockWaits, this.refusals])
+        counter.inc({ kind }, 0);
+    }
   }
 
   issuedIds(kind: string, count: number): void {

@@ -67,6 +67,12 @@ describe(`${ClockControl.name}: a real instance whose clock is stepped back`, ()
     await database?.drop();
   });
 
+  it('exports every kind’s clock counters at 0 before anything happened, so the first refusal can alert', async () => {
+    const { text } = await requestJson(`${instance.url}/metrics`);
+    for (const kind of ['snowflake', 'instagram', 'objectid', 'ulid', 'uuidv7'])
+      expect(text).toMatch(new RegExp(`^${ID_METRIC.clockRefusals}\\{kind="${kind}"[^}]*\\} 0$`, 'm'));
+  });
+
   it('issues through a 5 ms step back, waits out a 100 ms one, refuses a 5 s one with 503, a metric and a log line, and resumes once restored', async () => {
     const before = await snowflakes(instance, 5_000);
     for (const kind of ['ulid', 'uuidv7'])
