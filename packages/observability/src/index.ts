@@ -3,7 +3,13 @@ export {
   UNMATCHED_ROUTE,
   type InstrumentationOptions,
 } from './fastify-instrumentation.js';
-export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
+export {
+  createLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type RequestLogFields,
+} from './logger.js';
 export {
   createMetricsRegistry,
   httpServerDuration,
@@ -13,9 +19,22 @@ export {
 } from './metrics.js';
 export {
   acceptOrCreateRequestId,
+  createRequestContext,
   currentRequestContext,
   enterRequestContext,
   REQUEST_ID_HEADER,
   runWithRequestContext,
   type RequestContext,
 } from './request-context.js';
+export {
+  acceptTracestate,
+  continueOrStartTrace,
+  formatTraceparent,
+  parseTraceparent,
+  TRACEPARENT_HEADER,
+  TRACERESPONSE_HEADER,
+  TRACESTATE_HEADER,
+  type TraceContext,
+  type TraceParent,
+} from './trace-context.js';
+export { newSpanId, newTraceId } from './trace-ids.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { createLogger, type LoggerOptions } from './logger.js';
-import { runWithRequestContext } from './request-context.js';
+import { createRequestContext, runWithRequestContext } from './request-context.js';
 
 /** A logger whose lines are kept in memory, parsed back from the JSON it writes. */
 function capturedLogger(options: Partial<LoggerOptions> = {}) {
@@ -37,22 +37,38 @@ describe(createLogger.name, () => {
     expect(Math.abs(Date.parse(String(first?.['time'])) - Date.now())).toBeLessThan(60_000);
   });
 
-  it('adds the request id to lines written while serving a request, and only then', async () => {
+  it('adds the request id and trace ids to lines written while serving a request, and only then', async () => {
     const { logger, lines } = capturedLogger();
+    const context = createRequestContext('req-42', {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
     logger.info('before');
-    await runWithRequestContext({ requestId: 'req-42' }, async () => {
+    await runWithRequestContext(context, async () => {
       logger.info('inside');
       await new Promise((resolve) => setTimeout(resolve, 1));
-      logger.info('inside, after an await');
+      logger.info({ requestId: 'explicit' }, 'inside, after an await');
     });
     logger.info('after');
 
-    expect(lines().map((line) => [line['msg'], line['requestId']])).toEqual([
-      ['before', undefined],
-      ['inside', 'req-42'],
-      ['inside, after an await', 'req-42'],
-      ['after', undefined],
-    ]);
+    const request = {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: context.trace.spanId,
+      parentSpanId: '00f067aa0ba902b7',
+    };
+    const [before, inside, afterAwait, after] = lines();
+    expect(before).not.toHaveProperty('requestId');
+    expect(before).not.toHaveProperty('traceId');
+    expect(inside).toMatchObject({ msg: 'inside', requestId: 'req-42', ...request });
+    // A line's own fields win over the context's.
+    expect(afterAwait).toMatchObject({ msg: 'inside, after an await', requestId: 'explicit', ...request });
+    expect(after).not.toHaveProperty('traceId');
+  });
+
+  it('leaves parentSpanId out of the lines of a request that started its trace', () => {
+    const { logger, raw } = capturedLogger();
+    runWithRequestContext(createRequestContext('req-1'), () => logger.info('first hop'));
+    expect(raw[0]).toMatch(/"traceId":"[0-9a-f]{32}","spanId":"[0-9a-f]{16}"/);
+    expect(raw[0]).not.toContain('parentSpanId');
   });
 
   it('drops lines below its level', () => {

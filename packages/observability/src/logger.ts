@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
-import { currentRequestContext } from './request-context.js';
+import { currentRequestContext, type RequestContext } from './request-context.js';
 
 export type { Logger } from 'pino';
 
@@ -17,8 +17,9 @@ export interface LoggerOptions {
 }
 
 /**
- * One JSON object per line: time (ISO 8601), level as a word, service, instance, and the request id
- * of the request being served, if any, taken from the request context.
+ * One JSON object per line: time (ISO 8601), level as a word, service, instance, and for a line
+ * written while serving a request (taken from the request context) its `requestId`, `traceId`,
+ * `spanId` and, when the request continued a trace, `parentSpanId`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -28,11 +29,31 @@ export function createLogger(options: LoggerOptions): Logger {
       messageKey: 'msg',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // A fresh object each time: pino merges the line's own fields into it.
       mixin: () => {
         const context = currentRequestContext();
-        return context ? { requestId: context.requestId } : {};
+        return context ? requestFields(context) : {};
       },
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+/** The fields that tie a log line to its request and its trace, in every service alike. */
+export interface RequestLogFields {
+  requestId: string;
+  traceId: string;
+  spanId: string;
+  /** Undefined at the start of a trace; pino leaves undefined fields out of the line. */
+  parentSpanId: string | undefined;
+}
+
+function requestFields(context: RequestContext): RequestLogFields {
+  const { trace } = context;
+  return {
+    requestId: context.requestId,
+    traceId: trace.traceId,
+    spanId: trace.spanId,
+    parentSpanId: trace.parentSpanId,
+  };
 }

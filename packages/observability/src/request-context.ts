@@ -1,9 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+import {
+  continueOrStartTrace,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+  type TraceContext,
+} from './trace-context.js';
 
 /** What every log line and every outbound call made while serving one request carries. */
 export interface RequestContext {
   readonly requestId: string;
+  readonly trace: TraceContext;
 }
 
 /** The header that carries a request id from the gateway through every service call. */
@@ -26,6 +35,14 @@ export function enterRequestContext(context: RequestContext): void {
 
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
+}
+
+/**
+ * The context of a request that arrived with `headers`: its id, and the trace of its `traceparent`
+ * continued in a new span (or a new trace when it has none or a malformed one).
+ */
+export function createRequestContext(requestId: string, headers: IncomingHttpHeaders = {}): RequestContext {
+  return { requestId, trace: continueOrStartTrace(headers[TRACEPARENT_HEADER], headers[TRACESTATE_HEADER]) };
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

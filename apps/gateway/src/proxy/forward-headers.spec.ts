@@ -65,6 +65,22 @@ describe(forwardRequestHeaders.name, () => {
     });
   });
 
+  it("leaves the client's trace context out: the gateway sends its own span's, in the same trace", () => {
+    const forwarded = forwardRequestHeaders(
+      {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'congo=t61rcWkgMzE',
+        baggage: 'userId=alice',
+      },
+      client,
+    );
+
+    expect(forwarded).not.toHaveProperty('traceparent');
+    expect(forwarded).not.toHaveProperty('tracestate');
+    // Only trace context is replaced; other end-to-end headers pass as they are.
+    expect(forwarded['baggage']).toBe('userId=alice');
+  });
+
   it('appends the client to the X-Forwarded-For chain the request arrived with', () => {
     const forwarded = forwardRequestHeaders({ 'x-forwarded-for': '203.0.113.1, 198.51.100.2' }, client);
 
@@ -84,7 +100,7 @@ describe(forwardRequestHeaders.name, () => {
 });
 
 describe(forwardResponseHeaders.name, () => {
-  it('passes the upstream response headers on without hop-by-hop ones or those Connection names', () => {
+  it('passes the upstream response headers on without hop-by-hop ones, those Connection names or traceresponse', () => {
     const forwarded = forwardResponseHeaders({
       ...HOP_BY_HOP,
       connection: 'keep-alive, x-upstream-hop',
@@ -92,6 +108,7 @@ describe(forwardResponseHeaders.name, () => {
       'content-type': 'application/json',
       'set-cookie': ['a=1', 'b=2'],
       'retry-after': '1',
+      traceresponse: '00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01',
     });
 
     expect(forwarded).toEqual({

@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { REQUEST_ID_HEADER } from '@platform/observability';
+import {
+  REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
+  TRACERESPONSE_HEADER,
+  TRACESTATE_HEADER,
+} from '@platform/observability';
 
 /** Headers about one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -14,6 +19,13 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+
+/**
+ * Request headers the gateway sets itself rather than pass on: the client for the upstream sets
+ * host and content-length, and the gateway's own span replaces the client's trace context (the
+ * ServiceClient sends it from the request context: same trace, the gateway's span as the parent).
+ */
+const REPLACED = new Set(['host', 'content-length', TRACEPARENT_HEADER, TRACESTATE_HEADER]);
 
 const NONE_LISTED: ReadonlySet<string> = new Set();
 
@@ -38,7 +50,9 @@ export interface ClientInfo {
 
 /**
  * What goes upstream: the client's headers without hop-by-hop ones, host and content-length (the
- * client for the upstream sets both), plus X-Forwarded-For/Proto/Host and the request id.
+ * client for the upstream sets both) or the client's traceparent and tracestate (the ServiceClient
+ * sends the gateway's, which continue the client's trace when it sent a valid one), plus
+ * X-Forwarded-For/Proto/Host and the request id.
  */
 export function forwardRequestHeaders(
   headers: IncomingHttpHeaders,
@@ -48,7 +62,7 @@ export function forwardRequestHeaders(
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    if (name === 'host' || name === 'content-length' || name.startsWith('x-forwarded-')) continue;
+    if (REPLACED.has(name) || name.startsWith('x-forwarded-')) continue;
     result[name] = value;
   }
   const priorFor = headers['x-forwarded-for'];
@@ -60,12 +74,16 @@ export function forwardRequestHeaders(
   return result;
 }
 
-/** The upstream's response headers without hop-by-hop ones. */
+/**
+ * The upstream's response headers without hop-by-hop ones, nor its `traceresponse`: the client gets
+ * the gateway's, naming the span it can find first in the logs (the same trace either way).
+ */
 export function forwardResponseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const listed = connectionListed(headers);
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (name === TRACERESPONSE_HEADER) continue;
     result[name] = value;
   }
   return result;

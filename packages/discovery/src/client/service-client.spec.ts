@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 
-import { createLogger, runWithRequestContext } from '@platform/observability';
+import { createLogger, createRequestContext, runWithRequestContext } from '@platform/observability';
 
 import { DEFAULT_BREAKER_SETTINGS } from '@platform/breakers';
 
@@ -278,10 +278,11 @@ describe(ServiceClient.name, () => {
   it('sends the request id of the request being served as x-request-id', async () => {
     const target = await upstream('users-a');
     const client = clientFor([target.instance]);
+    const context = createRequestContext('req-abc');
 
-    await runWithRequestContext({ requestId: 'req-abc' }, () => servedBy(client));
+    await runWithRequestContext(context, () => servedBy(client));
     await servedBy(client);
-    await runWithRequestContext({ requestId: 'req-abc' }, () =>
+    await runWithRequestContext(context, () =>
       client.json('users', { method: 'GET', path: '/', headers: { 'x-request-id': 'explicit' } }),
     );
 
@@ -290,6 +291,45 @@ describe(ServiceClient.name, () => {
       undefined,
       'explicit',
     ]);
+  });
+
+  it("sends the trace of the request being served, with the request's span as the parent", async () => {
+    const target = await upstream('users-a');
+    const client = clientFor([target.instance]);
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const context = createRequestContext('req-1', { traceparent: incoming, tracestate: 'congo=t61rcWkgMzE' });
+    const fresh = createRequestContext('req-2');
+
+    await runWithRequestContext(context, () => servedBy(client));
+    await runWithRequestContext(fresh, () =>
+      // A stray tracestate of the caller's does not travel with a trace it does not belong to.
+      client.json('users', { method: 'GET', path: '/', headers: { tracestate: 'stray=1' } }),
+    );
+    await servedBy(client);
+
+    const sent = target.headers.map((headers) => [headers['traceparent'], headers['tracestate']]);
+    expect(sent).toEqual([
+      [`00-4bf92f3577b34da6a3ce929d0e0e4736-${context.trace.spanId}-01`, 'congo=t61rcWkgMzE'],
+      [`00-${fresh.trace.traceId}-${fresh.trace.spanId}-01`, undefined],
+      // Outside a request there is nothing to continue: the callee starts a trace.
+      [undefined, undefined],
+    ]);
+  });
+
+  it('sends the same traceparent on every attempt of a retried request', async () => {
+    const failing = await upstream('users-a', (_request, response) => {
+      response.statusCode = 503;
+      response.end('{}');
+    });
+    const healthy = await upstream('users-b');
+    const client = clientFor([failing.instance, healthy.instance], {}, { random: () => 0 });
+    const context = createRequestContext('req-1');
+
+    for (let i = 0; i < 4; i++) await runWithRequestContext(context, () => servedBy(client));
+
+    const sent = [...failing.headers, ...healthy.headers].map((headers) => headers['traceparent']);
+    expect(failing.headers.length).toBeGreaterThan(0);
+    expect(new Set(sent)).toEqual(new Set([context.trace.traceparent]));
   });
 
   describe('when an instance answers with a server error', () => {

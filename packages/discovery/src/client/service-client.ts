@@ -12,7 +12,13 @@ import {
   type BreakerSettings,
   type CircuitBreaker,
 } from '@platform/breakers';
-import { currentRequestContext, REQUEST_ID_HEADER, type Logger } from '@platform/observability';
+import {
+  currentRequestContext,
+  REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+  type Logger,
+} from '@platform/observability';
 
 import { NoInstancesError, UpstreamTimeoutError, UpstreamUnreachableError } from '../errors.js';
 import type { ServiceInstance } from '../service-instance.js';
@@ -98,7 +104,9 @@ export type ClientEvent =
  * (passive health), failing their probes (active health) or whose breaker is open, and retries on
  * another instance when that is safe — always when the connection was never made; for idempotent
  * requests (or an Idempotency-Key) after a reset, a timeout or a 5xx — within the retry budget and
- * the total deadline. The request id of the request being served travels along.
+ * the total deadline. The request being served travels along: its request id as `x-request-id`, its
+ * trace as `traceparent` (with its span as the parent: the callee continues the trace in a span of
+ * its own) and `tracestate`.
  */
 export class ServiceClient {
   readonly load: LoadTracker;
@@ -141,7 +149,7 @@ export class ServiceClient {
     upstream.budget.recordRequest();
     const idempotent =
       upstreamRequest.idempotent ?? isIdempotent(upstreamRequest.method, upstreamRequest.headers);
-    const headers = withRequestId(upstreamRequest.headers);
+    const headers = withRequestContext(upstreamRequest.headers);
     const picker = upstream.picker(policy.strategy, policy.slowStartWindowMs, policy.minLocalHealthyShare);
     const started = this.now();
     // One controller for the whole request: fired by the deadline, or when the caller gives up
@@ -406,12 +414,24 @@ function atVersion(instances: ServiceInstance[], version: string | undefined): S
   return version === undefined ? instances : instances.filter((instance) => instance.version === version);
 }
 
-function withRequestId(
+/**
+ * The request's headers plus the request id and trace context of the request being served, if any;
+ * a caller that sets one of these headers itself keeps its own (the trace headers go as a pair).
+ * Every attempt sends the same `traceparent`: each callee gives its request a span id of its own,
+ * which tells the attempts apart in the logs.
+ */
+function withRequestContext(
   headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
 ): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) result[name] = value;
   const context = currentRequestContext();
-  if (context && result[REQUEST_ID_HEADER] === undefined) result[REQUEST_ID_HEADER] = context.requestId;
+  if (!context) return result;
+  if (result[REQUEST_ID_HEADER] === undefined) result[REQUEST_ID_HEADER] = context.requestId;
+  if (result[TRACEPARENT_HEADER] === undefined) {
+    result[TRACEPARENT_HEADER] = context.trace.traceparent;
+    if (context.trace.tracestate !== undefined) result[TRACESTATE_HEADER] = context.trace.tracestate;
+    else if (TRACESTATE_HEADER in result) delete result[TRACESTATE_HEADER];
+  }
   return result;
 }

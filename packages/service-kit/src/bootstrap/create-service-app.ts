@@ -53,7 +53,7 @@ export interface RunningService {
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
 /**
- * Builds and starts one service: Fastify under Nest, JSON logs with request ids, the HTTP
+ * Builds and starts one service: Fastify under Nest, JSON logs with request and trace ids, the HTTP
  * histogram, health and metrics endpoints, the platform's error responses, and a graceful
  * shutdown. `startService` wraps this with config loading and signal handling for `main.ts`.
  */

@@ -169,6 +169,9 @@ describe(createServiceApp.name, () => {
     });
     const line = logs().find((entry) => entry['level'] === 'error' && entry['requestId'] === 'boom-1');
     expect(JSON.stringify(line)).toContain('10.1.2.3');
+    // The line is under the request's trace too, which the caller learns from traceresponse.
+    const [, traceId, spanId] = response.headers.get('traceresponse')?.split('-') ?? [];
+    expect(line).toMatchObject({ traceId, spanId });
   });
 
   it('guards admin routes with the bearer token', async () => {
