@@ -89,4 +89,25 @@ describe(Liveness.name, () => {
     liveness.contact();
     expect(liveness.isExpired(late, now)).toBe(true); // it died during the outage: one TTL after the return
   });
+
+  it('keeps that grace through the short gaps that follow a return, while the new consumer settles', () => {
+    let now = 0;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, contactGapMs: 1_000, now: () => now });
+    const kept = instance('kept', 0, 2_000);
+    now = 30_000;
+    liveness.contact(); // back after 30 s
+    now = 33_000;
+    liveness.contact(); // then 3 s more without a read while the consumer joins its group
+    now = 34_000;
+    liveness.contact();
+    // Live at the start of each gap, so a whole TTL from the end of the last one.
+    expect(liveness.isExpired(kept, now)).toBe(false);
+    now = 34_900;
+    liveness.contact();
+    now = 35_001;
+    liveness.contact();
+    expect(liveness.isExpired(kept, now)).toBe(true);
+    // Dead before the first gap began: no gap revives it.
+    expect(liveness.isExpired(instance('dead', -3_000, 2_000), now)).toBe(true);
+  });
 });

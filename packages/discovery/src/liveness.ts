@@ -24,17 +24,26 @@ export interface LivenessOptions {
  * heartbeat through again (resuming the clocks where they stopped could leave it a fraction of a
  * beat, and expire a whole service at once). Dead instances expire one TTL after the return. A record
  * first read after the outage is judged the same way, so one already expired when contact was lost
- * stays expired.
+ * stays expired. Contact often comes back in stutters (a new consumer joins its group, a broker
+ * elects leaders), so every recent stretch counts, not only the last: an instance live when the long
+ * outage began keeps its grace through the short gaps after it.
  *
  * Because the clocks stop as soon as a read is overdue (`contactGapMs`), this holds for TTLs of any
  * length; `selfPreservationAfterMs` only decides when the mode is reported (logs, metrics, admin API).
  */
+/** Gaps older than this no longer matter: every TTL is seconds, not minutes. */
+const GAP_MEMORY_MS = 10 * 60_000;
+const MAX_GAPS = 64;
+
 export class Liveness {
   private lastContact: number;
   private preserving = false;
   private preservedSince = 0;
-  /** The last finished stretch without contact: instances live when it began get a new TTL from its end. */
-  private lastGap = { start: 0, end: 0 };
+  /**
+   * Recent finished stretches without contact, oldest first: instances live when one began get a new
+   * TTL from its end. Kept for `GAP_MEMORY_MS`, far longer than any TTL.
+   */
+  private gaps: { start: number; end: number }[] = [];
   private readonly contactGapMs: number;
 
   constructor(private readonly options: LivenessOptions) {
@@ -45,7 +54,10 @@ export class Liveness {
   /** A successful read of the topic (even one that brought nothing new). */
   contact(): void {
     const now = this.options.now();
-    if (now - this.lastContact > this.contactGapMs) this.lastGap = { start: this.lastContact, end: now };
+    if (now - this.lastContact > this.contactGapMs) {
+      this.gaps.push({ start: this.lastContact, end: now });
+      while (this.gaps.length > MAX_GAPS || now - this.gaps[0]!.end > GAP_MEMORY_MS) this.gaps.shift();
+    }
     this.lastContact = now;
   }
 
@@ -82,10 +94,14 @@ export class Liveness {
     const { heartbeatAt, ttlMs } = instance;
     // While contact is lost, time stands still at the last read.
     const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
-    const gap = this.lastGap;
-    if (heartbeatAt >= gap.end) return end - heartbeatAt > ttlMs;
-    // Already expired when contact was lost: the outage gives it nothing back.
-    if (gap.start - heartbeatAt > ttlMs) return true;
-    return end - gap.end > ttlMs;
+    // The moment its TTL counts from: the heartbeat, or the end of a gap it was live at the start of.
+    let from = heartbeatAt;
+    for (const gap of this.gaps) {
+      if (gap.end <= from) continue;
+      // Already expired when contact was lost: the outage gives it nothing back.
+      if (gap.start - from > ttlMs) return true;
+      from = gap.end;
+    }
+    return end - from > ttlMs;
   }
 }
