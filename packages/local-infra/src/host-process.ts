@@ -65,15 +65,22 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
   return {
     pid: child.pid!,
     details,
-    stop: (timeoutMs = 30_000) => stopHost(child, exited, timeoutMs),
+    stop: (timeoutMs = 30_000) => stopProcessGroup(child, exited, timeoutMs),
   };
 }
 
-async function stopHost(child: ChildProcess, exited: Promise<void>, timeoutMs: number): Promise<void> {
+/**
+ * Stops a child started with `detached: true` (the leader of its own process group): SIGTERM, then,
+ * if it has not exited within `timeoutMs`, SIGKILL to its whole group.
+ */
+export async function stopProcessGroup(
+  child: ChildProcess,
+  exited: Promise<void>,
+  timeoutMs: number,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => {
-    // The host did not finish in time: take its whole process group down.
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {

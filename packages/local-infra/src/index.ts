@@ -1,5 +1,6 @@
 export { ensureKafkaJars, kafkaJarsPresent, kafkaVersion, KAFKA_LIB_DIR } from './kafka/kafka-jars.js';
 export { startKafka, type LocalKafka, type StartKafkaOptions } from './kafka/kafka.js';
+export { stopProcessGroup } from './host-process.js';
 export { freePort, isPortFree, portFrom, waitForPort } from './ports.js';
 export { REPO_ROOT } from './paths.js';
 export {

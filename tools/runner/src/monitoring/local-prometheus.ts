@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { stopProcessGroup } from '@platform/local-infra';
+
 import { renderPrometheusConfig } from './prometheus-config.js';
 
 /**
@@ -102,19 +104,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const running = () => child.exitCode === null && child.signalCode === null;
   const url = `http://${address}`;
 
-  const stop = async (timeoutMs = 15_000) => {
-    if (!running()) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, timeoutMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (timeoutMs = 15_000) => stopProcessGroup(child, exited, timeoutMs);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
