@@ -29,6 +29,7 @@ import { freePort, startKafka } from '@platform/local-infra';
 import { summarizeProfile } from './lib/cpu-profile.mjs';
 import { createHarness, loadavg, machine, parseArgs } from './lib/harness.mjs';
 import { ms, pct, runOpenLoopInChild, summarize, validityLine } from './lib/open-loop.mjs';
+import { startNginx } from './lib/nginx.mjs';
 import { startProcess, startService, waitForOk, waitForPort } from './lib/processes.mjs';
 import { describeDisturbance, waitQuiet, watchDisturbance } from './lib/quiet.mjs';
 import { printTable, ratio } from './lib/table.mjs';
@@ -71,8 +72,7 @@ async function main() {
   await waitForPort(upstreamPort);
 
   const nginxPort = await freePort();
-  const nginx = startNginx(nginxPort, upstreamPort);
-  await waitForPort(nginxPort);
+  const nginx = await startProxyNginx(nginxPort, upstreamPort);
 
   const barePort = await freePort();
   const bare = startProcess(harness, {
@@ -188,27 +188,11 @@ async function startGateway(instanceId, brokers, env, extraNodeArgs = []) {
   return { process: proc, url };
 }
 
-function startNginx(port, upstreamPort) {
-  const dir = path.join(harness.dir, 'nginx');
-  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
-  fs.chmodSync(dir, 0o777);
-  const conf = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(
-    conf,
-    `# written by bench/proxy-overhead.mjs
-worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream echo {
+function startProxyNginx(port, upstreamPort) {
+  return startNginx(harness, {
+    port,
+    writtenBy: 'bench/proxy-overhead.mjs',
+    http: `  upstream echo {
     server 127.0.0.1:${upstreamPort};
     keepalive 64;
   }
@@ -219,15 +203,7 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
-  }
-}
-`,
-  );
-  return startProcess(harness, {
-    command: 'nginx',
-    args: ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log')],
-    logFile: path.join(harness.dir, 'logs', 'nginx.log'),
-    // nginx stops gracefully on SIGQUIT and at once on SIGTERM; either is fine here.
+  }`,
   });
 }
 

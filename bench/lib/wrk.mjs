@@ -2,7 +2,8 @@
 // parses its report: requests/s, latency percentiles, errors.
 import { spawn } from 'node:child_process';
 
-export function runWrk(url, { threads = 1, connections = 32, durationS = 15, timeoutS = 2 } = {}) {
+// `script` is a Lua file for wrk's -s (e.g. one whose delay() paces each connection).
+export function runWrk(url, { threads = 1, connections = 32, durationS = 15, timeoutS = 2, script } = {}) {
   const args = [
     `-t${threads}`,
     `-c${connections}`,
@@ -10,6 +11,7 @@ export function runWrk(url, { threads = 1, connections = 32, durationS = 15, tim
     `--timeout`,
     `${timeoutS}s`,
     '--latency',
+    ...(script ? ['-s', script] : []),
     url,
   ];
   return new Promise((resolve, reject) => {
