@@ -57,7 +57,8 @@ describe(Liveness.name, () => {
 
   it('gives every instance live when contact was lost a whole TTL once it returns', () => {
     let now = 0;
-    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
+    // No recovery grace: the TTL alone (the next tests show the grace a short TTL gets on top).
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, recoveryGraceMs: 0, now: () => now });
     const kept = instance('kept', 0, 1_000);
     now = 5_000;
     liveness.update();
@@ -82,12 +83,15 @@ describe(Liveness.name, () => {
     const late = instance('late', -900, 1_000); // 100 ms left when the broker went away
     now = 20_000;
     liveness.contact();
-    now = 20_800; // its publisher is still reconnecting
-    liveness.contact();
+    // Its publisher is still reconnecting: a 1 s TTL is too short for that, so the 5 s grace holds.
+    for (let t = 20_800; t <= 24_800; t += 800) {
+      now = t;
+      liveness.contact();
+    }
     expect(liveness.isExpired(late, now)).toBe(false);
-    now = 21_001;
+    now = 25_001;
     liveness.contact();
-    expect(liveness.isExpired(late, now)).toBe(true); // it died during the outage: one TTL after the return
+    expect(liveness.isExpired(late, now)).toBe(true); // it died during the outage: gone when the grace ends
   });
 
   it('keeps that grace through the short gaps that follow a return, while the new consumer settles', () => {
@@ -98,16 +102,32 @@ describe(Liveness.name, () => {
     liveness.contact(); // back after 30 s
     now = 33_000;
     liveness.contact(); // then 3 s more without a read while the consumer joins its group
-    now = 34_000;
-    liveness.contact();
-    // Live at the start of each gap, so a whole TTL from the end of the last one.
+    // Live at the start of each gap, so the grace counts from the end of the last one.
+    for (let t = 33_900; t <= 37_900; t += 900) {
+      now = t;
+      liveness.contact();
+    }
     expect(liveness.isExpired(kept, now)).toBe(false);
-    now = 34_900;
-    liveness.contact();
-    now = 35_001;
+    now = 38_001;
     liveness.contact();
     expect(liveness.isExpired(kept, now)).toBe(true);
     // Dead before the first gap began: no gap revives it.
     expect(liveness.isExpired(instance('dead', -3_000, 2_000), now)).toBe(true);
+  });
+
+  it('gives a TTL longer than the grace in full after a return', () => {
+    let now = 0;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, recoveryGraceMs: 5_000, now: () => now });
+    const kept = instance('kept', 0, 10_000);
+    now = 20_000;
+    liveness.contact();
+    for (let t = 20_900; t <= 29_900; t += 900) {
+      now = t;
+      liveness.contact();
+    }
+    expect(liveness.isExpired(kept, now)).toBe(false);
+    now = 30_001;
+    liveness.contact();
+    expect(liveness.isExpired(kept, now)).toBe(true);
   });
 });

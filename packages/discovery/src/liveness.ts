@@ -8,6 +8,11 @@ export interface LivenessOptions {
    * `maxWaitTimeInMs`); a longer silence than this counts as lost contact. Default 1 s.
    */
   readonly contactGapMs?: number;
+  /**
+   * After a stretch without contact, an instance live when it began is kept at least this long
+   * (or its TTL, if longer) from its end, waiting for its first heartbeat. Default 5 s.
+   */
+  readonly recoveryGraceMs?: number;
   readonly now: () => number;
 }
 
@@ -20,9 +25,11 @@ export interface LivenessOptions {
  * send requests. So while contact is lost, the clock of every TTL stops (Eureka calls this
  * self-preservation): the view keeps every instance it knows, and callers rely on passive health
  * (failures, ejection) meanwhile. When contact returns, every instance that was live when it was lost
- * gets a whole TTL from that moment: its publisher lost the broker too and needs a moment to get a
- * heartbeat through again (resuming the clocks where they stopped could leave it a fraction of a
- * beat, and expire a whole service at once). Dead instances expire one TTL after the return. A record
+ * gets a whole TTL from that moment, and never less than `recoveryGraceMs`: its publisher lost the
+ * broker too and needs a moment to reconnect and get a heartbeat through (resuming the clocks where
+ * they stopped could leave it a fraction of a beat; a short TTL alone was not enough on a loaded
+ * machine; either expired a whole service at once). Dead instances expire that long after the
+ * return. A record
  * first read after the outage is judged the same way, so one already expired when contact was lost
  * stays expired. Contact often comes back in stutters (a new consumer joins its group, a broker
  * elects leaders), so every recent stretch counts, not only the last: an instance live when the long
@@ -45,10 +52,12 @@ export class Liveness {
    */
   private gaps: { start: number; end: number }[] = [];
   private readonly contactGapMs: number;
+  private readonly recoveryGraceMs: number;
 
   constructor(private readonly options: LivenessOptions) {
     this.lastContact = options.now();
     this.contactGapMs = options.contactGapMs ?? 1_000;
+    this.recoveryGraceMs = options.recoveryGraceMs ?? 5_000;
   }
 
   /** A successful read of the topic (even one that brought nothing new). */
@@ -94,14 +103,17 @@ export class Liveness {
     const { heartbeatAt, ttlMs } = instance;
     // While contact is lost, time stands still at the last read.
     const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
-    // The moment its TTL counts from: the heartbeat, or the end of a gap it was live at the start of.
+    // The moment its allowance counts from: the heartbeat, or the end of a gap it was live at the
+    // start of (and then the allowance is the recovery grace, if longer than the TTL).
     let from = heartbeatAt;
+    let allowance = ttlMs;
     for (const gap of this.gaps) {
       if (gap.end <= from) continue;
       // Already expired when contact was lost: the outage gives it nothing back.
-      if (gap.start - from > ttlMs) return true;
+      if (gap.start - from > allowance) return true;
       from = gap.end;
+      allowance = Math.max(ttlMs, this.recoveryGraceMs);
     }
-    return end - from > ttlMs;
+    return end - from > allowance;
   }
 }

@@ -278,6 +278,16 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     for (const [id, instance] of this.instancesById) {
       if (this.liveness.isExpired(instance, now)) {
         this.instancesById.delete(id);
+        this.options.logger.warn(
+          {
+            service: instance.service,
+            instanceId: id,
+            heartbeatAgeMs: now - instance.heartbeatAt,
+            ttlMs: instance.ttlMs,
+            msSinceContact: this.liveness.msSinceContact,
+          },
+          `${instance.service} instance ${id} expired: no heartbeat within its TTL`,
+        );
         this.emit('removed', instance, 'expired');
       }
     }
