@@ -8,8 +8,11 @@
 //   LOG_LEVEL=warn, balancing, breakers and metrics on (defaults). A second gateway process with
 //   LOG_LEVEL=info shows what request logging costs.
 // - nginx (Debian): worker_processes 1, keepalive to the upstream, access_log off.
+// - Two Node proxies with nothing of the platform: lib/lean-proxy.mjs (node:http + undici's
+//   low-level dispatch: Node's ceiling here) and lib/bare-proxy.mjs (Fastify + undici, the gateway's
+//   own HTTP parts).
 //
-// (a) Throughput: wrk -t1 -c32 (closed loop), direct vs nginx vs gateway, rounds interleaved, median.
+// (a) Throughput: wrk -t1 -c32 (closed loop), every path, rounds interleaved, median.
 // (b) Added latency: the open-loop generator at a fixed rate (default 500 req/s), p50/p99 and what
 //     nginx and the gateway add over direct.
 // (c) With --profile: one more wrk run against a gateway started with --cpu-prof; top costs printed.
@@ -74,32 +77,41 @@ async function main() {
   const nginxPort = await freePort();
   const nginx = await startProxyNginx(nginxPort, upstreamPort);
 
-  const barePort = await freePort();
-  const bare = startProcess(harness, {
-    command: process.execPath,
-    args: [new URL('./lib/bare-proxy.mjs', import.meta.url).pathname],
-    env: { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${upstreamPort}` },
-    logFile: path.join(harness.dir, 'logs', 'bare-proxy.log'),
-  });
-  await waitForPort(barePort);
+  // Two Node proxies with nothing of the platform in them: Fastify + undici (the gateway's own parts),
+  // and node:http + undici's low-level dispatch (the leanest Node can do).
+  const startNodeProxy = async (name) => {
+    const port = await freePort();
+    const proc = startProcess(harness, {
+      command: process.execPath,
+      args: [new URL(`./lib/${name}.mjs`, import.meta.url).pathname],
+      env: { PORT: String(port), UPSTREAM: `http://127.0.0.1:${upstreamPort}` },
+      logFile: path.join(harness.dir, 'logs', `${name}.log`),
+    });
+    await waitForPort(port);
+    return { port, pid: proc.pid };
+  };
+  const bare = await startNodeProxy('bare-proxy');
+  const lean = await startNodeProxy('lean-proxy');
 
   const gateway = await startGateway('gateway-warn', brokers, { LOG_LEVEL: 'warn' });
   const targets = {
     direct: `http://127.0.0.1:${upstreamPort}/echo/hello`,
     nginx: `http://127.0.0.1:${nginxPort}/echo/hello`,
-    bare: `http://127.0.0.1:${barePort}/api/echo/hello`,
+    lean: `http://127.0.0.1:${lean.port}/api/echo/hello`,
+    bare: `http://127.0.0.1:${bare.port}/api/echo/hello`,
     gateway: `${gateway.url}/api/echo/hello`,
   };
   for (const url of Object.values(targets)) await waitForOk(url, { timeoutMs: 30_000 });
   log(
     `up: upstream :${upstreamPort} (pid ${upstream.pid}), nginx :${nginxPort} (pid ${nginx.pid}), ` +
-      `bare Node proxy :${barePort} (pid ${bare.pid}), gateway ${gateway.url}`,
+      `lean Node proxy :${lean.port} (pid ${lean.pid}), bare Node proxy :${bare.port} (pid ${bare.pid}), ` +
+      `gateway ${gateway.url}`,
   );
 
   // (a) throughput, closed loop.
   await waitQuiet(log);
   const watch = watchDisturbance();
-  const wrkRuns = { direct: [], nginx: [], bare: [], gateway: [] };
+  const wrkRuns = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (const [name, url] of Object.entries(targets)) {
     log(`wrk warm-up 3 s: ${name}`);
     await runWrk(url, { connections: CONNECTIONS, durationS: 3 });
@@ -275,6 +287,7 @@ function report(wrkRuns, infoWrk, latency, infoLatency, profile) {
     [
       row('direct to upstream', wrkRuns.direct, rps.direct),
       row('nginx (1 worker, keepalive)', wrkRuns.nginx, rps.nginx),
+      row('lean Node proxy (node:http + undici dispatch)', wrkRuns.lean, rps.lean),
       row('bare Node proxy (Fastify + undici)', wrkRuns.bare, rps.bare),
       row('gateway, LOG_LEVEL=warn', wrkRuns.gateway, rps.gateway),
       row('gateway, LOG_LEVEL=info', infoWrk, infoRps),
@@ -301,6 +314,7 @@ function report(wrkRuns, infoWrk, latency, infoLatency, profile) {
     [
       lrow('direct to upstream', latency.direct),
       lrow('nginx', latency.nginx),
+      lrow('lean Node proxy', latency.lean),
       lrow('bare Node proxy', latency.bare),
       lrow('gateway, LOG_LEVEL=warn', latency.gateway),
       lrow('gateway, LOG_LEVEL=info', infoLatency),
@@ -320,7 +334,8 @@ function report(wrkRuns, infoWrk, latency, infoLatency, profile) {
         : ' (generator INVALID: do not trust the latency figures)'),
   );
   console.log(
-    `A bare Node proxy (Fastify + undici, nothing else) reaches ${pct(rps.bare / rps.nginx)} of nginx here; ` +
+    `The leanest Node proxy (node:http + undici dispatch, nothing else) reaches ${pct(rps.lean / rps.nginx)} ` +
+      `of nginx here, a bare one (Fastify + undici) ${pct(rps.bare / rps.nginx)}; ` +
       `the gateway reaches ${pct(rps.gateway / rps.bare)} of the bare Node proxy.`,
   );
   console.log(`Request logging (info) costs ${pct(1 - infoRps / rps.gateway)} of the gateway's throughput.`);
