@@ -6,9 +6,16 @@
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/router-overhead.mjs
 //   flags: --users 100000 --concurrency 16 --seconds 8 --rounds 3 --quick --keep
+//          --profile: then profile this process (node:inspector) under the direct and the routed
+//          variant for --seconds each, and print CPU time per read by area, side by side.
+
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 
 import pg from 'pg';
 
+import { summarizeProfile } from '../lib/cpu-profile.mjs';
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
 import { median, ms, pct } from '../lib/open-loop.mjs';
 import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
@@ -160,4 +167,50 @@ await harness.run(async () => {
     `overhead against the direct query: routing decision ${pct(1 - summary.lookupOnly.perSecond / summary.direct.perSecond)}, ` +
       `UserStore's whole read path ${pct(overhead)} (goal < 10%)`,
   );
+  if (args.profile === true) await profileVariants({ direct: variants.direct, routed: variants.routed });
 });
+
+/**
+ * Where this process's CPU goes per read, direct against routed: each variant under the V8 profiler
+ * for SECONDS, self time by area divided by the reads it did (PostgreSQL's own CPU is not in it).
+ */
+async function profileVariants(toProfile) {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  const perRead = {};
+  for (const [name, call] of Object.entries(toProfile)) {
+    log(`profiling ${name} for ${SECONDS} s`);
+    await session.post('Profiler.start');
+    const result = await closedLoop(call, { concurrency: CONCURRENCY, durationMs: SECONDS * 1_000 });
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(harness.dir, `${name}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const summary = summarizeProfile(file, { top: 12 });
+    const reads = result.perSecond * SECONDS;
+    perRead[name] = { reads, busyUs: (summary.busyMs * 1000) / reads, areas: summary.areas };
+  }
+  session.disconnect();
+  const names = [...new Set(Object.values(perRead).flatMap((r) => r.areas.map((a) => a.name)))];
+  const usOf = (name, area) => {
+    const found = perRead[name].areas.find((a) => a.name === area);
+    return found ? (found.ms * 1000) / perRead[name].reads : 0;
+  };
+  printTable(
+    `This process's CPU per read (µs, self time by area), ${SECONDS} s of each variant under the profiler`,
+    ['area', 'direct µs/read', 'routed µs/read', 'routed − direct'],
+    [
+      ...names
+        .map((area) => [area, usOf('direct', area), usOf('routed', area)])
+        .sort((a, b) => b[2] - b[1] - (a[2] - a[1]))
+        .map(([area, d, r]) => [area, d.toFixed(2), r.toFixed(2), (r - d).toFixed(2)]),
+      [
+        'all (busy)',
+        perRead.direct.busyUs.toFixed(2),
+        perRead.routed.busyUs.toFixed(2),
+        (perRead.routed.busyUs - perRead.direct.busyUs).toFixed(2),
+      ],
+    ],
+  );
+}
