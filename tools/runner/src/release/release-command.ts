@@ -23,6 +23,10 @@ export async function runRelease(args: readonly string[], options: ReleaseComman
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const say = (line: string) => process.stdout.write(`${paint(1, '[release]')} ${line}\n`);
 
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h' || args[0] === 'help')) {
+    process.stdout.write(RELEASE_USAGE);
+    return 0;
+  }
   let command: ReleaseCommand;
   try {
     command = parseReleaseArgs(args);
