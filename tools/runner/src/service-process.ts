@@ -5,6 +5,9 @@ import { createInterface } from 'node:readline';
 import { entryPoint, type ServiceSpec } from './catalog.js';
 import { DEFAULT_SERVICE_VERSION, STABLE_TRACK } from './control/control-api.js';
 
+/** Lines of output kept to explain an exit while starting. */
+const LAST_LINES_KEPT = 12;
+
 export type InstanceState = 'starting' | 'ready' | 'stopping' | 'exited';
 
 export interface ServiceProcessOptions {
@@ -39,6 +42,10 @@ export class ServiceProcess {
   /** `stop()` was called, so its exit is expected (`state` is already `exited` when it is reported). */
   stopRequested = false;
   private readonly exited: Promise<void>;
+  /** Its last lines of output, to say why when it dies while starting (its log may be gone by then). */
+  private readonly lastLines: string[] = [];
+  /** Both output streams were read to their end. */
+  private readonly outputRead: Promise<unknown>;
 
   constructor(readonly options: ServiceProcessOptions) {
     const inherited = { ...process.env, ...options.env };
@@ -51,14 +58,22 @@ export class ServiceProcess {
       // Set here so that what the runner records and what the service announces cannot differ.
       env: { ...inherited, SERVICE_VERSION: this.version, SERVICE_TRACK: this.track },
     });
-    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+    const readers = [this.child.stdout!, this.child.stderr!].map((stream) => {
       stream.pipe(log, { end: false });
-      createInterface({ input: stream }).on('line', (line) => options.onLine?.(options.instanceId, line));
-    }
+      const lines = createInterface({ input: stream });
+      lines.on('line', (line) => {
+        this.lastLines.push(line);
+        if (this.lastLines.length > LAST_LINES_KEPT) this.lastLines.shift();
+        options.onLine?.(options.instanceId, line);
+      });
+      return new Promise((resolve) => lines.once('close', resolve));
+    });
+    this.outputRead = Promise.all(readers);
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code, signal) => {
         this.state = 'exited';
-        log.end();
+        // Output still being read after the exit must not be written to a closed log.
+        void this.outputRead.then(() => log.end());
         options.onExit?.(this, code, signal);
         resolve();
       }),
@@ -93,8 +108,11 @@ export class ServiceProcess {
   async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running)
-        throw new Error(`${this.instanceId} exited while starting; see ${this.options.logFile}`);
+      if (!this.running) {
+        // 'exit' can come before the last of its output has been read.
+        await Promise.race([this.outputRead, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+        throw new Error(this.describeEarlyExit());
+      }
       try {
         const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
         if (response.ok) {
@@ -110,6 +128,15 @@ export class ServiceProcess {
     throw new Error(
       `${this.instanceId} was not ready within ${timeoutMs / 1000} s; see ${this.options.logFile}`,
     );
+  }
+
+  private describeEarlyExit(): string {
+    const { exitCode, signalCode } = this.child;
+    const how = signalCode ? `signal ${signalCode}` : `code ${String(exitCode)}`;
+    const tail = this.lastLines.length
+      ? `; its last lines:\n${this.lastLines.map((line) => `  ${line}`).join('\n')}\n`
+      : ' without a line of output; ';
+    return `${this.instanceId} exited while starting (${how})${tail}see ${this.options.logFile}`;
   }
 
   /** SIGTERM (graceful: leave the registry, finish in-flight requests), SIGKILL after `timeoutMs`. */
