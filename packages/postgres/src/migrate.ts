@@ -12,7 +12,8 @@ const MIGRATION_LOCK = 7_140_221;
 /**
  * Applies, in id order, the migrations this database has not seen yet, each in its own transaction.
  * Instances starting together take turns through an advisory lock, so each migration runs once.
- * Returns the ids applied now.
+ * The pool's statement timeout does not apply meanwhile: a migration may take longer than a query
+ * should, and so may the wait of an instance whose turn comes after it. Returns the ids applied now.
  */
 export async function migrate(pool: Pool, migrations: readonly Migration[]): Promise<string[]> {
   const ordered = [...migrations].sort((a, b) => a.id.localeCompare(b.id));
@@ -23,6 +24,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
   }
   const client = await pool.connect();
   try {
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -49,6 +51,11 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
     return applied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    client.release();
+    // Back to the timeout the connection was opened with, before the pool hands it to anyone else.
+    const reset = await client.query('RESET statement_timeout').then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    client.release(reset);
   }
 }

@@ -81,6 +81,33 @@ describe(migrate.name, () => {
     expect(rows).toEqual([{ notes: 1 }]);
   });
 
+  it("is not cut short by the pool's statement timeout, while migrating or while waiting for another instance", async () => {
+    // Services give their pools a few seconds of statement timeout; a migration (an index on a big
+    // table) and an instance waiting for another's lock may take longer, and must not fail for it.
+    const shortTimeout = () => {
+      const created = createPool({
+        connectionString: database.url,
+        applicationName: 'migrate-test',
+        statementTimeoutMs: 300,
+      });
+      pools.push(created);
+      return created;
+    };
+    const slowCreate: Migration = { id: createNotes.id, sql: `SELECT pg_sleep(0.8); ${createNotes.sql}` };
+    const results = await Promise.all([
+      migrate(shortTimeout(), [slowCreate, seedNotes]),
+      migrate(shortTimeout(), [slowCreate, seedNotes]),
+    ]);
+
+    expect(results.flat().sort()).toEqual(['001_create_notes', '002_seed_notes']);
+    // The pool's own timeout still holds for its other queries afterwards.
+    const db = shortTimeout();
+    await migrate(db, [slowCreate, seedNotes]);
+    await expect(db.query('SELECT pg_sleep(1)')).rejects.toThrow(
+      'canceling statement due to statement timeout',
+    );
+  });
+
   it('rolls a failing migration back entirely, names it, and keeps the ones before it', async () => {
     const broken: Migration = {
       id: '002_broken',
