@@ -100,15 +100,15 @@ describe(Liveness.name, () => {
     const kept = instance('kept', 0, 2_000);
     now = 30_000;
     liveness.contact(); // back after 30 s
-    now = 33_000;
-    liveness.contact(); // then 3 s more without a read while the consumer joins its group
+    now = 32_000;
+    liveness.contact(); // then 2 s more without a read (a pause, not an outage) while the consumer joins its group
     // Live at the start of each gap, so the grace counts from the end of the last one.
-    for (let t = 33_900; t <= 37_900; t += 900) {
+    for (let t = 32_900; t <= 36_900; t += 900) {
       now = t;
       liveness.contact();
     }
     expect(liveness.isExpired(kept, now)).toBe(false);
-    now = 38_001;
+    now = 37_001;
     liveness.contact();
     expect(liveness.isExpired(kept, now)).toBe(true);
     // Dead before the first gap began: no gap revives it.
@@ -129,5 +129,23 @@ describe(Liveness.name, () => {
     now = 30_001;
     liveness.contact();
     expect(liveness.isExpired(kept, now)).toBe(true);
+  });
+
+  it('gives only a TTL after a short stutter of its own reads, which did not cut the publishers off', () => {
+    let now = 0;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, recoveryGraceMs: 5_000, now: () => now });
+    const kept = instance('kept', 0, 2_000);
+    now = 500;
+    liveness.contact();
+    now = 2_000; // 1.5 s without a read: a pause, not an outage
+    liveness.contact();
+    now = 2_900;
+    liveness.contact();
+    now = 3_800;
+    liveness.contact();
+    expect(liveness.isExpired(kept, now)).toBe(false);
+    now = 4_001;
+    liveness.contact();
+    expect(liveness.isExpired(kept, now)).toBe(true); // a TTL from the end of the pause, not the grace
   });
 });

@@ -9,8 +9,9 @@ export interface LivenessOptions {
    */
   readonly contactGapMs?: number;
   /**
-   * After a stretch without contact, an instance live when it began is kept at least this long
-   * (or its TTL, if longer) from its end, waiting for its first heartbeat. Default 5 s.
+   * After an outage (a stretch without contact of at least `selfPreservationAfterMs`), an instance
+   * live when it began is kept at least this long (or its TTL, if longer) from its end, waiting for
+   * its first heartbeat. Default 5 s.
    */
   readonly recoveryGraceMs?: number;
   readonly now: () => number;
@@ -25,7 +26,7 @@ export interface LivenessOptions {
  * send requests. So while contact is lost, the clock of every TTL stops (Eureka calls this
  * self-preservation): the view keeps every instance it knows, and callers rely on passive health
  * (failures, ejection) meanwhile. When contact returns, every instance that was live when it was lost
- * gets a whole TTL from that moment, and never less than `recoveryGraceMs`: its publisher lost the
+ * gets a whole TTL from that moment, and after an outage never less than `recoveryGraceMs`: its publisher lost the
  * broker too and needs a moment to reconnect and get a heartbeat through (resuming the clocks where
  * they stopped could leave it a fraction of a beat; a short TTL alone was not enough on a loaded
  * machine; either expired a whole service at once). Dead instances expire that long after the
@@ -112,7 +113,10 @@ export class Liveness {
       // Already expired when contact was lost: the outage gives it nothing back.
       if (gap.start - from > allowance) return true;
       from = gap.end;
-      allowance = Math.max(ttlMs, this.recoveryGraceMs);
+      // An outage (long enough to be reported) cut the publishers off too: the recovery grace, kept
+      // through the short gaps that follow it. A mere stutter of this view's reads: a TTL.
+      const outage = gap.end - gap.start >= this.options.selfPreservationAfterMs;
+      if (outage || allowance > ttlMs) allowance = Math.max(ttlMs, this.recoveryGraceMs);
     }
     return end - from > allowance;
   }
