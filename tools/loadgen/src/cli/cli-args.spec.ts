@@ -89,6 +89,11 @@ describe(parseCliArgs.name, () => {
     [['--url', 'http://h:1/'], /the open model needs --rate/],
     [['--url', 'http://h:1/', '--rate', 'fast'], /--rate must be a number of requests per second above 0/],
     [['--url', 'http://h:1/', '--rate', '0'], /--rate must be a number/],
+    [
+      ['--url', 'http://h:1/', '--rate', '-5'],
+      /--rate is followed by something that looks like an option; .* --rate=<value>/,
+    ],
+    [['--url', 'http://h:1/', '--rate=-5'], /--rate must be a number of requests per second above 0/],
     [['--url', 'http://h:1/', '--model', 'closed', '--rate', '5'], /--rate is for the open model/],
     [['--url', 'http://h:1/', '--model', 'batch'], /--model must be open or closed; got "batch"/],
     [

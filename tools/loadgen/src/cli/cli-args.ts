@@ -99,7 +99,15 @@ export function parseCliArgs(args: readonly string[]): CliCommand {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    const { code, message } = error as { code?: string; message: string };
+    // `--rate -5`: node's parser takes "-5" for an option and calls the value ambiguous.
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && ambiguous)
+      throw new UsageError(
+        `${ambiguous[1]} is followed by something that looks like an option; to pass a value starting ` +
+          `with "-", write ${ambiguous[1]}=<value>`,
+      );
+    throw new UsageError(message.replace(/\. To specify a positional.*$/s, ''));
   }
   if (values.help) return { kind: 'help' };
 
