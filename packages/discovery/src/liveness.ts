@@ -1,5 +1,9 @@
 import type { ServiceInstance } from './service-instance.js';
 
+/** Gaps older than this no longer matter: every TTL is seconds, not minutes. */
+const GAP_MEMORY_MS = 10 * 60_000;
+const MAX_GAPS = 64;
+
 export interface LivenessOptions {
   /** Without a successful read of the topic for this long, report self-preservation. */
   readonly selfPreservationAfterMs: number;
@@ -26,23 +30,20 @@ export interface LivenessOptions {
  * send requests. So while contact is lost, the clock of every TTL stops (Eureka calls this
  * self-preservation): the view keeps every instance it knows, and callers rely on passive health
  * (failures, ejection) meanwhile. When contact returns, every instance that was live when it was lost
- * gets a whole TTL from that moment, and after an outage never less than `recoveryGraceMs`: its publisher lost the
- * broker too and needs a moment to reconnect and get a heartbeat through (resuming the clocks where
- * they stopped could leave it a fraction of a beat; a short TTL alone was not enough on a loaded
- * machine; either expired a whole service at once). Dead instances expire that long after the
- * return. A record
- * first read after the outage is judged the same way, so one already expired when contact was lost
- * stays expired. Contact often comes back in stutters (a new consumer joins its group, a broker
- * elects leaders), so every recent stretch counts, not only the last: an instance live when the long
- * outage began keeps its grace through the short gaps after it.
+ * gets a whole TTL from that moment, and after an outage (a gap of `selfPreservationAfterMs` or more)
+ * never less than `recoveryGraceMs`: its publisher lost the broker too and needs a moment to
+ * reconnect and get a heartbeat through (resuming the clocks where they stopped could leave it a
+ * fraction of a beat, and on a loaded machine a short TTL was not enough either; both expired a whole
+ * service at once). Dead instances expire that long after the return. A record first read after the
+ * outage is judged the same way, so one already expired when contact was lost stays expired.
+ * Contact often comes back in stutters (a new consumer joins its group, a broker elects leaders), so
+ * every recent gap counts, not only the last: an instance live when the outage began keeps its grace
+ * through the short gaps after it.
  *
  * Because the clocks stop as soon as a read is overdue (`contactGapMs`), this holds for TTLs of any
- * length; `selfPreservationAfterMs` only decides when the mode is reported (logs, metrics, admin API).
+ * length; `selfPreservationAfterMs` decides when the mode is reported (logs, metrics, admin API) and
+ * which gaps were outages.
  */
-/** Gaps older than this no longer matter: every TTL is seconds, not minutes. */
-const GAP_MEMORY_MS = 10 * 60_000;
-const MAX_GAPS = 64;
-
 export class Liveness {
   private lastContact: number;
   private preserving = false;
@@ -51,7 +52,7 @@ export class Liveness {
    * Recent finished stretches without contact, oldest first: instances live when one began get a new
    * TTL from its end. Kept for `GAP_MEMORY_MS`, far longer than any TTL.
    */
-  private gaps: { start: number; end: number }[] = [];
+  private readonly gaps: { start: number; end: number }[] = [];
   private readonly contactGapMs: number;
   private readonly recoveryGraceMs: number;
 
