@@ -38,6 +38,15 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   };
 }
 
+/**
+ * Limits for the tests that expect a VALID run. They run beside other workspaces' test suites (Kafka,
+ * PostgreSQL, services) on two cores, where a worker's timers can be 20–50 ms late for reasons that
+ * are the machine's, not the generator's; what those tests show is that a rate the generator holds
+ * passes, so they allow that much scheduling noise. The tests that expect INVALID keep the defaults,
+ * and their generator misses those by far more (it sends a fraction of the rate).
+ */
+export const SHARED_MACHINE_LIMITS = { maxLatenessP99Ms: 50, maxLoopDelayP99Ms: 50 } as const;
+
 /** A plan for GET <target>/ with the defaults the CLI would pick, overridden by `overrides`. */
 export function planFor(target: string, overrides: Partial<LoadPlan>): LoadPlan {
   return {
