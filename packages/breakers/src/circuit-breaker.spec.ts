@@ -21,6 +21,12 @@ const SETTINGS: Partial<BreakerSettings> = {
   halfOpenMaxProbes: 3,
 };
 
+/**
+ * A closed breaker runs a call with a timeout through opossum, and one without (every shard query,
+ * most proxied requests) on its own fast path: the window and trip rule must not differ.
+ */
+const CALL_TIMEOUTS = [1_000, 0];
+
 interface Response {
   readonly status: number;
 }
@@ -81,35 +87,44 @@ describe(CircuitBreaker.name, () => {
     jest.useRealTimers();
   });
 
-  it('stays closed while the window holds fewer calls than the volume threshold, however many fail', async () => {
-    const target = make();
-    await run(target, 9, boom);
-    expect(target.state).toBe('closed');
-    expect(target.stats()).toMatchObject({ calls: 9, failures: 9, errorPercentage: 100 });
+  it.each(CALL_TIMEOUTS)(
+    'stays closed while the window holds fewer calls than the volume threshold, however many fail (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      await run(target, 9, boom);
+      expect(target.state).toBe('closed');
+      expect(target.stats()).toMatchObject({ calls: 9, failures: 9, errorPercentage: 100 });
 
-    await run(target, 1, boom);
-    expect(target.state).toBe('open');
-  });
+      await run(target, 1, boom);
+      expect(target.state).toBe('open');
+    },
+  );
 
-  it('opens only once the error percentage is above the threshold', async () => {
-    const target = make();
-    await run(target, 5, ok);
-    await run(target, 5, boom);
-    expect(target.stats()).toMatchObject({ calls: 10, failures: 5, errorPercentage: 50 });
-    expect(target.state).toBe('closed');
+  it.each(CALL_TIMEOUTS)(
+    'opens only once the error percentage is above the threshold (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      await run(target, 5, ok);
+      await run(target, 5, boom);
+      expect(target.stats()).toMatchObject({ calls: 10, failures: 5, errorPercentage: 50 });
+      expect(target.state).toBe('closed');
 
-    await run(target, 1, boom);
-    expect(target.state).toBe('open');
-  });
+      await run(target, 1, boom);
+      expect(target.state).toBe('open');
+    },
+  );
 
-  it('forgets failures that slid out of the rolling window', async () => {
-    const target = make();
-    await run(target, 9, boom);
-    await jest.advanceTimersByTimeAsync(10_000);
-    await run(target, 1, boom);
-    expect(target.stats()).toMatchObject({ calls: 1, failures: 1 });
-    expect(target.state).toBe('closed');
-  });
+  it.each(CALL_TIMEOUTS)(
+    'forgets failures that slid out of the rolling window (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      await run(target, 9, boom);
+      await jest.advanceTimersByTimeAsync(10_000);
+      await run(target, 1, boom);
+      expect(target.stats()).toMatchObject({ calls: 1, failures: 1 });
+      expect(target.state).toBe('closed');
+    },
+  );
 
   it('while open, rejects at once with CircuitOpenError and never runs the work', async () => {
     const target = make();
@@ -226,6 +241,19 @@ describe(CircuitBreaker.name, () => {
     expect(target.state).toBe('half-open');
   });
 
+  it('does not count a call that failed after the breaker opened as a rejection', async () => {
+    const target = make({ callTimeoutMs: 0 });
+    const late = deferred<string>();
+    const stale = target.execute(() => late.promise);
+    await trip(target);
+
+    late.reject(new Error('connection reset'));
+    await expect(stale).rejects.toThrow('connection reset');
+
+    expect(target.state).toBe('open');
+    expect(target.stats()).toMatchObject({ failures: 10, rejections: 0 });
+  });
+
   it('aborts a call slower than callTimeoutMs through its signal and counts a timeout', async () => {
     const target = make({ callTimeoutMs: 1_000 });
     const log = record(target);
@@ -276,17 +304,20 @@ describe(CircuitBreaker.name, () => {
     expect(target.stats()).toMatchObject({ calls: 20, successes: 20, failures: 0 });
   });
 
-  it('rethrows errors that isFailureError excuses without counting them', async () => {
-    class NotFound extends Error {}
-    const target = make({}, (error) => !(error instanceof NotFound));
-    for (let i = 0; i < 20; i++) {
-      await expect(target.execute(() => Promise.reject(new NotFound('no such order')))).rejects.toThrow(
-        'no such order',
-      );
-    }
-    expect(target.state).toBe('closed');
-    expect(target.stats()).toMatchObject({ failures: 0, successes: 20 });
-  });
+  it.each(CALL_TIMEOUTS)(
+    'rethrows errors that isFailureError excuses without counting them (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      class NotFound extends Error {}
+      const target = make({ callTimeoutMs }, (error) => !(error instanceof NotFound));
+      for (let i = 0; i < 20; i++) {
+        await expect(target.execute(() => Promise.reject(new NotFound('no such order')))).rejects.toThrow(
+          'no such order',
+        );
+      }
+      expect(target.state).toBe('closed');
+      expect(target.stats()).toMatchObject({ failures: 0, successes: 20 });
+    },
+  );
 
   it('refuses invalid settings in updateSettings and keeps the old ones', () => {
     const target = make();
@@ -297,19 +328,22 @@ describe(CircuitBreaker.name, () => {
     expect(target.settings.errorThresholdPercentage).toBe(50);
   });
 
-  it('applies new settings at runtime, keeping the window counts', async () => {
-    const target = make();
-    await run(target, 4, boom);
-    expect(target.updateSettings({ volumeThreshold: 5 })).toMatchObject({
-      volumeThreshold: 5,
-      callTimeoutMs: 1_000,
-    });
-    expect(target.stats()).toMatchObject({ calls: 4, failures: 4 });
-    expect(target.state).toBe('closed');
+  it.each(CALL_TIMEOUTS)(
+    'applies new settings at runtime, keeping the window counts (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      await run(target, 4, boom);
+      expect(target.updateSettings({ volumeThreshold: 5 })).toMatchObject({
+        volumeThreshold: 5,
+        callTimeoutMs,
+      });
+      expect(target.stats()).toMatchObject({ calls: 4, failures: 4 });
+      expect(target.state).toBe('closed');
 
-    await run(target, 1, boom);
-    expect(target.state).toBe('open');
-  });
+      await run(target, 1, boom);
+      expect(target.state).toBe('open');
+    },
+  );
 
   it('keeps an open breaker open across an update, timing half-open from when it opened', async () => {
     const target = make();
@@ -344,40 +378,48 @@ describe(CircuitBreaker.name, () => {
     await second;
   });
 
-  it('emits events in the order things happen', async () => {
-    const target = make({ volumeThreshold: 2 });
-    const log = record(target);
+  it.each(CALL_TIMEOUTS)(
+    'emits events in the order things happen (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ volumeThreshold: 2, callTimeoutMs });
+      const log = record(target);
 
-    await run(target, 1, ok);
-    await run(target, 2, boom);
-    await run(target, 1, ok);
-    await jest.advanceTimersByTimeAsync(30_000);
-    await run(target, 1, ok);
+      await run(target, 1, ok);
+      await run(target, 2, boom);
+      await run(target, 1, ok);
+      await jest.advanceTimersByTimeAsync(30_000);
+      await run(target, 1, ok);
 
-    expect(log).toEqual([
-      'success',
-      'failure:error',
-      'failure:error',
-      'closed -> open',
-      'reject',
-      'open -> half-open',
-      'success',
-      'half-open -> closed',
-    ]);
-  });
+      expect(log).toEqual([
+        'success',
+        'failure:error',
+        'failure:error',
+        'closed -> open',
+        'reject',
+        'open -> half-open',
+        'success',
+        'half-open -> closed',
+      ]);
+    },
+  );
 
-  it('reports latency measured around the work', async () => {
-    const target = make();
-    const latencies: number[] = [];
-    target.on('success', (latencyMs: number) => latencies.push(latencyMs));
-    const call = target.execute(() => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 250)));
-    await jest.advanceTimersByTimeAsync(250);
-    await call;
-    expect(latencies).toEqual([250]);
-  });
+  it.each(CALL_TIMEOUTS)(
+    'reports latency measured around the work (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      const latencies: number[] = [];
+      target.on('success', (latencyMs: number) => latencies.push(latencyMs));
+      const call = target.execute(
+        () => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 250)),
+      );
+      await jest.advanceTimersByTimeAsync(250);
+      await call;
+      expect(latencies).toEqual([250]);
+    },
+  );
 
-  it('keeps working when a listener throws', async () => {
-    const target = make({ volumeThreshold: 1 });
+  it.each(CALL_TIMEOUTS)('keeps working when a listener throws (callTimeoutMs %i)', async (callTimeoutMs) => {
+    const target = make({ volumeThreshold: 1, callTimeoutMs });
     const warnings = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     target.on('failure', () => {
       throw new Error('listener bug');

@@ -14,6 +14,9 @@
  *   here each call with a `callTimeoutMs` gets its own, fired when that call times out (a call
  *   without one gets {@link NEVER_ABORTED}: a controller per call would cost more than the breaker).
  * - **Open rejects without touching opossum**: no error of opossum's, nothing counted as a fire.
+ * - **A closed call without a timeout skips opossum's call machinery**: its success is written
+ *   into opossum's window directly, its failure is replayed through opossum (which counts it and
+ *   applies the trip rule). bench/breakers/breaker-cost.mjs measures both paths.
  */
 import { NEVER_ABORTED } from './signals.js';
 import {
@@ -53,7 +56,10 @@ export interface CircuitBreakerEvents {
 /** Counts in the current rolling window (it restarts when the breaker goes half-open). */
 export interface BreakerStats {
   readonly state: BreakerState;
-  /** Calls started in the window; the volume threshold counts these. */
+  /**
+   * Calls in the window; the volume threshold counts these. A call with a timeout counts when it
+   * starts, one without when it finishes (see {@link CircuitBreaker.execute}).
+   */
   readonly calls: number;
   readonly successes: number;
   /** Failed calls of every reason, timeouts included. */
@@ -167,6 +173,8 @@ export class CircuitBreaker {
   ): Promise<T> {
     if (this.isShutdown) throw new BreakerShutdownError(this.name);
     const probeOf = this.admit();
+    if (probeOf === undefined && this.currentSettings.callTimeoutMs === 0 && isFailure === undefined)
+      return this.executeClosed(work);
     const call: Call = {
       work,
       isFailure: isFailure as ((result: unknown) => boolean) | undefined,
@@ -194,6 +202,62 @@ export class CircuitBreaker {
     } finally {
       if (probeOf) probeOf.probesInFlight--;
     }
+  }
+
+  /**
+   * The closed-state call with no timeout and no result check, the one every request makes: it runs
+   * `work` outside opossum and records a success straight in opossum's window (two counter bumps
+   * instead of opossum's promise, timer bookkeeping and events). A failure still goes through
+   * opossum, so the trip rule stays opossum's. Such a call counts in the window when it finishes.
+   */
+  private executeClosed<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const circuit = this.circuit;
+    const startedAtMs = now();
+    return work(NEVER_ABORTED).then(
+      (result) => {
+        this.recordSuccess(circuit, startedAtMs);
+        return result;
+      },
+      (error: unknown) => {
+        if (!this.countsAsFailure(error)) {
+          this.recordSuccess(circuit, startedAtMs);
+          throw error;
+        }
+        return this.recordFailure(circuit, startedAtMs, error);
+      },
+    );
+  }
+
+  private recordSuccess(circuit: OpossumCircuit<Call>, startedAtMs: number): void {
+    // A window replaced meanwhile (new settings, or open then half-open) no longer takes this call.
+    if (circuit === this.circuit) {
+      circuit.status.increment('fires');
+      circuit.status.increment('successes');
+    }
+    this.events.emit('success', now() - startedAtMs);
+  }
+
+  /** Replays a failed closed-state call through opossum: it counts it and may open the breaker. */
+  private async recordFailure(
+    circuit: OpossumCircuit<Call>,
+    startedAtMs: number,
+    error: unknown,
+  ): Promise<never> {
+    const call: Call = {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own reason, unchanged
+      work: () => Promise.reject(error),
+      isFailure: undefined,
+      controller: undefined,
+      startedAtMs,
+      timeoutMs: 0,
+      probeOf: undefined,
+      reported: false,
+    };
+    // Only a closed window takes it: after the breaker opened, opossum would count a rejection.
+    if (circuit === this.circuit && this.phase.kind === 'closed' && !this.isShutdown)
+      await circuit.fire(call).catch(() => undefined);
+    this.report(call, 'error');
+    throw error;
   }
 
   /** Counts in the current window. */
