@@ -11,6 +11,16 @@ export function shardNameOf(url: string): string {
   }
 }
 
+/** The PostgreSQL server of a shard URL (`host:port`): shard databases on one server share its connections. */
+export function shardServerOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}`;
+  } catch {
+    return '';
+  }
+}
+
 /** Where USER_CRASH_POINT can kill the process: between the steps that must survive a crash. */
 export const CRASH_POINTS = [
   'after-prepare',
@@ -65,6 +75,13 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
       ),
     /** How many of USER_SHARD_URLS hold users in the first shard map (default: all of them). */
     USER_INITIAL_SHARDS: intVar(1, 64).optional(),
+    /**
+     * Connections this instance may hold to one PostgreSQL server, shared evenly by the shard
+     * databases of USER_SHARD_URLS on it (at least one each). A server runs one backend process
+     * per connection: past a few per core they queue for the CPU and every query slows, so the
+     * budget is per server, not per database.
+     */
+    USER_CONNECTIONS_PER_SERVER: intVar(1, 1_000).default(16),
     /** Logical shards in the first shard map; ids carry theirs, so it never changes afterwards. */
     USER_LOGICAL_SHARDS: intVar(1, 8_192).default(1_024),
     /** Where shard map changes are announced, so every router takes a new map within a second. */

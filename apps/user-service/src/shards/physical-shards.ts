@@ -6,7 +6,7 @@ import { createPool, migrate, withTransaction, type Pool, type PoolClient } from
 import { ServiceContext } from '@platform/service-kit';
 
 import { USER_SERVICE_CONFIG } from '../config/config.js';
-import { shardNameOf, type UserServiceConfig } from '../config/env.schema.js';
+import { shardNameOf, shardServerOf, type UserServiceConfig } from '../config/env.schema.js';
 import { isConnectionFailure, ShardUnavailableError, UnconfiguredShardError } from './shard.errors.js';
 import { shardMigrations } from './shard.migrations.js';
 
@@ -22,6 +22,21 @@ const SHARD_BREAKER = {
   callTimeoutMs: 0,
   halfOpenMaxProbes: 1,
 };
+
+/**
+ * Each shard database's pool size: the connection budget of its server split evenly among the
+ * shard databases of `urls` on that server, at least one each.
+ */
+export function shardPoolSizes(urls: readonly string[], perServer: number): Map<string, number> {
+  const onServer = new Map<string, number>();
+  for (const url of urls) onServer.set(shardServerOf(url), (onServer.get(shardServerOf(url)) ?? 0) + 1);
+  return new Map(
+    urls.map((url) => [
+      shardNameOf(url),
+      Math.max(1, Math.floor(perServer / (onServer.get(shardServerOf(url)) ?? 1))),
+    ]),
+  );
+}
 
 /** What became of one call to a shard, for its metrics. */
 type Outcome = 'ok' | 'unavailable' | 'error';
@@ -61,6 +76,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [context.metrics],
     });
+    const poolSizes = shardPoolSizes(config.USER_SHARD_URLS, config.USER_CONNECTIONS_PER_SERVER);
     for (const url of config.USER_SHARD_URLS) {
       const name = shardNameOf(url);
       const timings = {
@@ -84,7 +100,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
         applicationName: context.instanceId,
         // A dead server should fail a call quickly, so the breaker learns of it quickly.
         connectionTimeoutMs: 1_000,
-        max: 8,
+        max: poolSizes.get(name),
       });
       this.shards.set(name, { name, pool, breaker, timings, migrated: false });
     }
