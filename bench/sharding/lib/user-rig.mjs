@@ -15,6 +15,7 @@ import { logicalShardOf } from '@platform/sharding';
 import { AppModule } from '../../../apps/user-service/dist/app.module.js';
 import { readConfig } from '../../../apps/user-service/dist/config/config.js';
 import { Resharder } from '../../../apps/user-service/dist/reshard/resharder.js';
+import { shardPoolSizes } from '../../../apps/user-service/dist/shards/physical-shards.js';
 import { ShardMapService } from '../../../apps/user-service/dist/shards/shard-map.service.js';
 import { UserStore } from '../../../apps/user-service/dist/users/user-store.js';
 
@@ -55,8 +56,9 @@ export async function startInfra(harness, servers) {
 /**
  * A user-service (catalog + shards) in this process. `shards`: [[server, database], …] in
  * USER_SHARD_URLS order; the first `initialShards` hold the users. Databases are created if needed.
+ * `env`: more of user-service's variables (e.g. USER_CONNECTIONS_PER_SERVER).
  */
-export async function startUserService(harness, infra, { label, catalog, shards, initialShards }) {
+export async function startUserService(harness, infra, { label, catalog, shards, initialShards, env = {} }) {
   const url = (server, database) => infra[server].url(database);
   for (const [server, database] of [catalog, ...shards]) await ensureDatabase(infra[server].url(), database);
   const logFile = fs.createWriteStream(path.join(harness.dir, `${label}.log`));
@@ -71,6 +73,7 @@ export async function startUserService(harness, infra, { label, catalog, shards,
     USER_INITIAL_SHARDS: String(initialShards),
     SHUTDOWN_DRAIN_MS: '0',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const running = await createServiceApp({
     name: 'user-service',
@@ -86,6 +89,10 @@ export async function startUserService(harness, infra, { label, catalog, shards,
     resharder: app.get(Resharder),
     catalogUrl: url(...catalog),
     shardUrl: (database) => url(shards.find(([, d]) => d === database)[0], database),
+    /** The connections UserStore may open to each shard database, as user-service sizes its pools. */
+    shardPoolSize: (database) =>
+      shardPoolSizes(config.USER_SHARD_URLS, config.USER_CONNECTIONS_PER_SERVER).get(database),
+    config,
   };
 }
 
