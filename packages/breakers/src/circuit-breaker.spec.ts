@@ -241,6 +241,18 @@ describe(CircuitBreaker.name, () => {
     expect(target.state).toBe('half-open');
   });
 
+  it.each(CALL_TIMEOUTS)(
+    'counts work that throws before returning a promise as a failure (callTimeoutMs %i)',
+    async (callTimeoutMs) => {
+      const target = make({ callTimeoutMs });
+      const throwsAtOnce = (): Promise<string> => {
+        throw new Error('bad connection string');
+      };
+      await expect(target.execute(throwsAtOnce)).rejects.toThrow('bad connection string');
+      expect(target.stats()).toMatchObject({ calls: 1, failures: 1 });
+    },
+  );
+
   it('does not count a call that failed after the breaker opened as a rejection', async () => {
     const target = make({ callTimeoutMs: 0 });
     const late = deferred<string>();

@@ -205,7 +205,7 @@ export class CircuitBreaker {
   }
 
   /**
-   * The closed-state call with no timeout and no result check, the one every request makes: it runs
+   * The closed-state call with no timeout and no result check (every shard query makes one): it runs
    * `work` outside opossum and records a success straight in opossum's window (two counter bumps
    * instead of opossum's promise, timer bookkeeping and events). A failure still goes through
    * opossum, so the trip rule stays opossum's. Such a call counts in the window when it finishes.
@@ -213,7 +213,15 @@ export class CircuitBreaker {
   private executeClosed<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const circuit = this.circuit;
     const startedAtMs = now();
-    return work(NEVER_ABORTED).then(
+    let running: Promise<T>;
+    try {
+      running = work(NEVER_ABORTED);
+    } catch (error) {
+      // Work that throws before returning its promise failed all the same.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own error, unchanged
+      running = Promise.reject(error);
+    }
+    return running.then(
       (result) => {
         this.recordSuccess(circuit, startedAtMs);
         return result;
