@@ -6,6 +6,8 @@ export {
   type Pool,
   type PoolClient,
   type PoolOptions,
+  type QueryConfig,
+  type QueryResult,
   type QueryResultRow,
 } from './pool.js';
 export { PG_POOL, PostgresModule, type PostgresModuleOptions } from './nest/postgres.module.js';

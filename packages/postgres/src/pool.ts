@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-export type { Pool, PoolClient, QueryResultRow } from 'pg';
+export type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 // 64-bit integers (ids) come back as strings by default; keep them exact as bigint instead.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => BigInt(value));

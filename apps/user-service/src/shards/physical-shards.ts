@@ -2,7 +2,16 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { Gauge, Histogram } from 'prom-client';
 
 import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
-import { createPool, migrate, withTransaction, type Pool, type PoolClient } from '@platform/postgres';
+import {
+  createPool,
+  migrate,
+  withTransaction,
+  type Pool,
+  type PoolClient,
+  type QueryConfig,
+  type QueryResult,
+  type QueryResultRow,
+} from '@platform/postgres';
 import { ServiceContext } from '@platform/service-kit';
 
 import { USER_SERVICE_CONFIG } from '../config/config.js';
@@ -181,6 +190,11 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
           throw error;
         },
       );
+  }
+
+  /** One statement on shard `name` through its breaker (see {@link run}). */
+  query<R extends QueryResultRow>(name: string, config: QueryConfig): Promise<QueryResult<R>> {
+    return this.run(name, (pool) => pool.query<R>(config));
   }
 
   /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */
