@@ -6,7 +6,9 @@
 // < 10% overhead.
 // Every round runs each variant for a short slice, in alternating order, and compares them within
 // the round: this machine's speed drifts by ±20% over a minute, which a ratio of slices seconds apart
-// cancels and a ratio of whole-run medians does not. The table shows medians over rounds.
+// cancels and a ratio of whole-run medians does not. The table shows medians over rounds. A second
+// table puts the router's own CPU per read, timed with the shard pools answering from memory, beside
+// this process's CPU per read under load.
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/router-overhead.mjs
 //   flags: --users 100000 --concurrency 16 --connections 16 --seconds 2 --rounds 10 --quick --keep
@@ -119,10 +121,13 @@ await harness.run(async () => {
   for (let round = 1; round <= ROUNDS; round++) {
     const results = {};
     for (const name of round % 2 ? names : [...names].reverse()) {
+      const cpuBefore = process.cpuUsage();
       const result = await closedLoop(variants[name], {
         concurrency: CONCURRENCY,
         durationMs: SECONDS * 1_000,
       });
+      const cpu = process.cpuUsage(cpuBefore);
+      result.cpuUs = (cpu.user + cpu.system) / result.count;
       if (result.errors > 0) throw new Error(`${name}: ${result.errors} errors, first: ${result.firstError}`);
       results[name] = result;
     }
@@ -150,6 +155,7 @@ await harness.run(async () => {
           vsLookup: median(runs[name].map((r, i) => r.perSecond / runs.lookupOnly[i].perSecond)),
           p50: median(of('p50')),
           p99: median(of('p99')),
+          cpuUs: median(of('cpuUs')),
         },
       ];
     }),
@@ -181,8 +187,75 @@ await harness.run(async () => {
       `UserStore's whole read path ${pct(1 - summary.routed.vsDirect)} (goal < 10%); ` +
       `UserStore's path over the routing decision alone ${pct(1 - summary.routed.vsLookup)}`,
   );
+  await inMemoryCost(rig, ids, summary);
   if (args.profile === true) await profileVariants({ direct: variants.direct, routed: variants.routed });
 });
+
+/**
+ * The router's own CPU per read, free of the database and of the machine's noise: user-service's
+ * shard pools answer from memory for a moment, and one caller times the bare pool call, the routing
+ * decision plus that call, and UserStore.findById. Set beside this process's CPU per read under load.
+ */
+async function inMemoryCost(rig, ids, summary) {
+  const pools = [...rig.store.shards.shards.values()].map((shard) => shard.pool);
+  const answer = {
+    rows: [{ id: ids[0], email: 'a@example.com', name: 'A', created_at: new Date(), updated_at: new Date() }],
+  };
+  const saved = pools.map((pool) => pool.query);
+  for (const pool of pools) pool.query = () => Promise.resolve(answer);
+  const poolOf = (id) =>
+    rig.store.shards.shards.get(rig.maps.map.physicalOf(rig.maps.router.logicalShardOf(id)).name).pool;
+  const calls = {
+    pool: (id) => pools[0].query({ name: 'user-by-id', text: 'SELECT 1', values: [id] }),
+    lookupOnly: (id) => poolOf(id).query({ name: 'user-by-id', text: 'SELECT 1', values: [id] }),
+    routed: (id) => rig.store.findById(id),
+  };
+  const perCall = {};
+  try {
+    for (const [name, call] of Object.entries(calls)) {
+      const rounds = [];
+      for (let round = 0; round < 5; round++) {
+        const count = 200_000;
+        const started = process.cpuUsage();
+        for (let i = 0; i < count; i++) await call(ids[i % ids.length]);
+        const used = process.cpuUsage(started);
+        rounds.push((used.user + used.system) / count);
+      }
+      perCall[name] = median(rounds);
+    }
+  } finally {
+    pools.forEach((pool, i) => (pool.query = saved[i]));
+  }
+  const over = (name) => perCall[name] - perCall.pool;
+  printTable(
+    `This process's CPU per read, µs: under load (median of rounds), and in memory (the shard pools answering from memory, one caller, median of 5 × 200,000)`,
+    [
+      'path',
+      'under load',
+      'in memory',
+      'in memory, over the bare pool call',
+      'that, as a share of a direct read under load',
+    ],
+    [
+      ['direct query (pg pool, real database)', summary.direct.cpuUs.toFixed(1), '—', '—', '—'],
+      ['bare pool call', '—', perCall.pool.toFixed(2), '0', '—'],
+      [
+        'routing decision + pool call',
+        summary.lookupOnly.cpuUs.toFixed(1),
+        perCall.lookupOnly.toFixed(2),
+        over('lookupOnly').toFixed(2),
+        pct(over('lookupOnly') / summary.direct.cpuUs),
+      ],
+      [
+        'UserStore.findById',
+        summary.routed.cpuUs.toFixed(1),
+        perCall.routed.toFixed(2),
+        over('routed').toFixed(2),
+        pct(over('routed') / summary.direct.cpuUs),
+      ],
+    ],
+  );
+}
 
 /**
  * Where this process's CPU goes per read, direct against routed: each variant under the V8 profiler
