@@ -67,14 +67,27 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     });
   }
 
-  /** Starts following the topic. Resolves once connected; see {@link whenCaughtUp}. */
+  /**
+   * Starts following the topic. Resolves once connected, or once the first consumer failed to join
+   * (a broker still loading its group coordinator refuses joins for a while after it starts): then
+   * new consumers are tried in the background, a second apart, and {@link whenCaughtUp} tells when
+   * the view has read the topic.
+   */
   async start(): Promise<void> {
     const { kafka, topic } = this.options;
     for (const { partition, high, low } of await fetchOffsets(kafka, topic)) {
       if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
     }
     this.checkCaughtUp();
-    await this.follow();
+    try {
+      await this.follow();
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error },
+        'could not follow the registry topic yet; retrying in the background (not caught up until then)',
+      );
+      void this.replace(undefined);
+    }
     this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
     this.sweepTimer.unref();
   }
@@ -135,9 +148,9 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     this.consumer = consumer;
   }
 
-  private async replace(crashed: Consumer): Promise<void> {
+  private async replace(crashed: Consumer | undefined): Promise<void> {
     this.consumer = undefined;
-    await disconnectQuietly(crashed);
+    if (crashed) await disconnectQuietly(crashed);
     while (!this.stopped) {
       try {
         await this.follow();

@@ -216,4 +216,42 @@ describe(`${RegistryAnnouncer.name} and ${RegistryView.name} over Kafka`, () => 
     expect(late.ids()).toEqual(['users-live']);
     expect(late.added).not.toContain('users-old');
   });
+  it('starts when its first consumer cannot join the group, and catches up with a later one', async () => {
+    const topic = await registryTopic();
+    announce(topic, 'users-1');
+    // The broker refuses to let the first consumer join (a session timeout below its minimum), as a
+    // broker still loading its group coordinator does for a while after it starts.
+    let consumers = 0;
+    const refusingFirst = new Proxy(kafka, {
+      get(target, property, receiver) {
+        if (property !== 'consumer') return Reflect.get(target, property, receiver) as unknown;
+        return (config: Parameters<Kafka['consumer']>[0]) =>
+          target.consumer(
+            ++consumers === 1 ? { ...config, sessionTimeout: 10, heartbeatInterval: 1 } : config,
+          );
+      },
+    });
+    const warnings: string[] = [];
+    const view = new RegistryView({
+      kafka: refusingFirst,
+      topic,
+      viewerId: 'test',
+      sweepIntervalMs: 100,
+      logger: createLogger({
+        service: 'discovery-test',
+        instance: 'test',
+        level: 'warn',
+        destination: { write: (line: string) => warnings.push((JSON.parse(line) as { msg: string }).msg) },
+      }),
+    });
+    running.push(view);
+
+    await view.start();
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/could not follow the registry topic yet; retrying/),
+    );
+    expect(await view.whenCaughtUp(15_000)).toBe(true);
+    await eventually(() => expect(view.instances('users').map((i) => i.id)).toEqual(['users-1']));
+    expect(consumers).toBeGreaterThan(1);
+  });
 });
