@@ -291,11 +291,16 @@ describe('user-service on shards across two PostgreSQL servers', () => {
       expect(failures.map((f) => f.code)).toEqual(down.map(() => 'shard_unavailable'));
       for (const f of failures)
         expect(data.onSecondServer.some((name) => f.message.includes(name))).toBe(true);
-      const slowest = Math.max(...failures.map((f) => f.ms));
+      // Once open, a breaker answers without touching the server. A busy 2-core machine can stall any
+      // single round trip, so the bound holds for 9 requests in 10 (a breaker that did not open would
+      // make every one of them wait for the server); the slowest is reported.
+      const times = failures.map((f) => f.ms).sort((x, y) => x - y);
+      const at = (q: number) => times[Math.ceil(q * times.length) - 1]!;
       process.stdout.write(
-        `  [measured] shard outage, breakers open: ${failures.length} requests answered 503 in at most ${slowest.toFixed(1)} ms\n`,
+        `  [measured] shard outage, breakers open: ${failures.length} requests answered 503, ` +
+          `median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, slowest ${at(1).toFixed(1)} ms\n`,
       );
-      expect(slowest).toBeLessThan(50);
+      expect(at(0.9)).toBeLessThan(50);
       // What a dashboard and the shard-down alert see.
       for (const shard of data.onSecondServer) {
         expect(
