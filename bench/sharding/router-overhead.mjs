@@ -1,5 +1,5 @@
 // What routing costs a read: GET-by-id through user-service's UserStore (logical shard from the id,
-// shard map, per-shard breaker, and an ownership check joined into the same statement) against the
+// shard map, per-shard breaker; the shard's ownership is checked only when the row is not there) against the
 // same primary-key SELECT sent straight to one database holding the same users, at the same
 // concurrency and with the same connections to the same PostgreSQL server (USER_CONNECTIONS_PER_SERVER,
 // which user-service splits among its shard databases there), in the same process. Goal (issue 5):

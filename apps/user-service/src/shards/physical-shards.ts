@@ -37,12 +37,13 @@ const SHARD_BREAKER = {
  * shard databases of `urls` on that server, at least one each.
  */
 export function shardPoolSizes(urls: readonly string[], perServer: number): Map<string, number> {
+  const servers = urls.map(shardServerOf);
   const onServer = new Map<string, number>();
-  for (const url of urls) onServer.set(shardServerOf(url), (onServer.get(shardServerOf(url)) ?? 0) + 1);
+  for (const server of servers) onServer.set(server, (onServer.get(server) ?? 0) + 1);
   return new Map(
-    urls.map((url) => [
+    urls.map((url, i) => [
       shardNameOf(url),
-      Math.max(1, Math.floor(perServer / (onServer.get(shardServerOf(url)) ?? 1))),
+      Math.max(1, Math.floor(perServer / (onServer.get(servers[i]!) ?? 1))),
     ]),
   );
 }
