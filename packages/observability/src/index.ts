@@ -1,3 +1,4 @@
+export { BoundHistogram, type BoundHistogramOptions, type HistogramSeries } from './bound-histogram.js';
 export {
   instrumentFastify,
   UNMATCHED_ROUTE,
