@@ -167,14 +167,28 @@ export class CircuitBreaker {
    * @throws CallTimeoutError when the call ran past `callTimeoutMs`
    * @throws BreakerShutdownError after {@link shutdown}
    */
-  async execute<T>(
-    work: (signal: AbortSignal) => Promise<T>,
-    isFailure?: (result: T) => boolean,
-  ): Promise<T> {
-    if (this.isShutdown) throw new BreakerShutdownError(this.name);
-    const probeOf = this.admit();
+  execute<T>(work: (signal: AbortSignal) => Promise<T>, isFailure?: (result: T) => boolean): Promise<T> {
+    // Not async: the closed path without a call timeout returns executeClosed's promise itself,
+    // so a call through the breaker costs no promise layer of its own.
+    if (this.isShutdown) return Promise.reject(new BreakerShutdownError(this.name));
+    let probeOf: HalfOpen | undefined;
+    try {
+      probeOf = this.admit();
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- admit() throws CircuitOpenError only
+      return Promise.reject(error);
+    }
     if (probeOf === undefined && this.currentSettings.callTimeoutMs === 0 && isFailure === undefined)
       return this.executeClosed(work);
+    return this.executeTracked(work, isFailure, probeOf);
+  }
+
+  /** A call through opossum: with a call timeout, a result check, or as a half-open probe. */
+  private async executeTracked<T>(
+    work: (signal: AbortSignal) => Promise<T>,
+    isFailure: ((result: T) => boolean) | undefined,
+    probeOf: HalfOpen | undefined,
+  ): Promise<T> {
     const call: Call = {
       work,
       isFailure: isFailure as ((result: unknown) => boolean) | undefined,
