@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
 
 import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
+import { BoundHistogram, type HistogramSeries } from '@platform/observability';
 import {
   createPool,
   migrate,
@@ -55,8 +56,8 @@ interface PhysicalShard {
   readonly name: string;
   readonly pool: Pool;
   readonly breaker: CircuitBreaker;
-  /** The shard's duration histogram per outcome, resolved once (no label lookup per call). */
-  readonly timings: Record<Outcome, { observe(seconds: number): void }>;
+  /** The shard's duration histogram per outcome, bound once: observing is a bucket increment. */
+  readonly timings: Record<Outcome, HistogramSeries>;
   migrated: boolean;
 }
 
@@ -79,7 +80,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['shard'],
       registers: [context.metrics],
     });
-    const durations = new Histogram({
+    const durations = new BoundHistogram({
       name: 'user_shard_operation_duration_seconds',
       help: 'Calls to each shard database (a query or a transaction), by outcome: ok, unavailable (breaker open or connection failed), error.',
       labelNames: ['shard', 'outcome'],
@@ -90,9 +91,9 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
     for (const url of config.USER_SHARD_URLS) {
       const name = shardNameOf(url);
       const timings = {
-        ok: durations.labels(name, 'ok'),
-        unavailable: durations.labels(name, 'unavailable'),
-        error: durations.labels(name, 'error'),
+        ok: durations.bind({ shard: name, outcome: 'ok' }),
+        unavailable: durations.bind({ shard: name, outcome: 'unavailable' }),
+        error: durations.bind({ shard: name, outcome: 'error' }),
       };
       const breaker = new CircuitBreaker({
         name: `shard:${name}`,
