@@ -4,16 +4,17 @@
 // concurrency and with the same connections to the same PostgreSQL server (USER_CONNECTIONS_PER_SERVER,
 // which user-service splits among its shard databases there), in the same process. Goal (issue 5):
 // < 10% overhead.
-// Every round runs each variant for a short slice, in alternating order, and compares them within
-// the round: this machine's speed drifts by ±20% over a minute, which a ratio of slices seconds apart
-// cancels and a ratio of whole-run medians does not. The table shows medians over rounds. A second
+// Every round runs each variant for a short slice (0.1 s), in alternating order, and compares them
+// within the round: this machine's speed swings by ±30% from one half-second to the next (client and
+// server CPU per read alike), which a ratio of adjacent slices mostly cancels and a ratio of whole
+// runs does not. Many rounds, then the median ratio and the middle half of rounds. A second
 // table puts the router's own CPU per read, timed with the shard pools answering from memory, beside
 // this process's CPU per read under load.
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/router-overhead.mjs
-//   flags: --users 100000 --concurrency 16 --connections 16 --seconds 2 --rounds 10 --quick --keep
+//   flags: --users 100000 --concurrency 16 --connections 16 --seconds 0.1 --rounds 150 --quick --keep
 //          --profile: then profile this process (node:inspector) under the direct and the routed
-//          variant for --seconds each, and print CPU time per read by area, side by side.
+//          variant for --profile-seconds (3) each, and print CPU time per read by area, side by side.
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -23,9 +24,9 @@ import pg from 'pg';
 
 import { summarizeProfile } from '../lib/cpu-profile.mjs';
 import { createHarness, loadavg, machine, parseArgs } from '../lib/harness.mjs';
-import { median, ms, pct } from '../lib/open-loop.mjs';
+import { median, ms, pct, percentile } from '../lib/open-loop.mjs';
 import { describeDisturbance, waitQuiet, watchDisturbance } from '../lib/quiet.mjs';
-import { printTable, ratio } from '../lib/table.mjs';
+import { printTable } from '../lib/table.mjs';
 import { closedLoop } from './lib/closed-loop.mjs';
 import { seedUsers, startInfra, startUserService } from './lib/user-rig.mjs';
 
@@ -35,8 +36,10 @@ const USERS = Number(args.users ?? (QUICK ? 20_000 : 100_000));
 const CONCURRENCY = Number(args.concurrency ?? 16);
 /** Connections to the server for both paths: the direct pool's size, user-service's budget per server. */
 const CONNECTIONS = Number(args.connections ?? 16);
-const SECONDS = Number(args.seconds ?? 2);
-const ROUNDS = Number(args.rounds ?? (QUICK ? 2 : 10));
+/** One slice: a variant's run within a round. */
+const SECONDS = Number(args.seconds ?? 0.1);
+const ROUNDS = Number(args.rounds ?? (QUICK ? 30 : 150));
+const PROFILE_SECONDS = Number(args['profile-seconds'] ?? 3);
 
 const harness = createHarness('sharding-router-overhead', { keep: args.keep === true });
 const { log } = harness;
@@ -133,15 +136,16 @@ await harness.run(async () => {
     }
     for (const name of names)
       runs[name].push({ ...results[name], vsDirect: results[name].perSecond / results.direct.perSecond });
-    log(
-      `round ${round}/${ROUNDS}: ` +
-        names
-          .map(
-            (name) =>
-              `${name} ${Math.round(results[name].perSecond).toLocaleString('en-US')}/s (${ratio(results[name].perSecond, results.direct.perSecond)})`,
-          )
-          .join(', '),
-    );
+    if (round % 25 === 0 || round === ROUNDS)
+      log(
+        `round ${round}/${ROUNDS}, medians so far: ` +
+          names
+            .map((name) => {
+              const perSecond = median(runs[name].map((r) => r.perSecond));
+              return `${name} ${Math.round(perSecond).toLocaleString('en-US')}/s (${median(runs[name].map((r) => r.vsDirect)).toFixed(2)}×)`;
+            })
+            .join(', '),
+      );
   }
   const summary = Object.fromEntries(
     names.map((name) => {
@@ -151,7 +155,12 @@ await harness.run(async () => {
         {
           perSecond: median(of('perSecond')),
           vsDirect: median(of('vsDirect')),
-          vsDirectRange: [Math.min(...of('vsDirect')), Math.max(...of('vsDirect'))],
+          vsDirectMiddle: [0.25, 0.75].map((q) =>
+            percentile(
+              of('vsDirect').sort((a, b) => a - b),
+              q,
+            ),
+          ),
           vsLookup: median(runs[name].map((r, i) => r.perSecond / runs.lookupOnly[i].perSecond)),
           p50: median(of('p50')),
           p99: median(of('p99')),
@@ -162,7 +171,7 @@ await harness.run(async () => {
   );
   const row = (label, name) => {
     const s = summary[name];
-    const [low, high] = s.vsDirectRange;
+    const [low, high] = s.vsDirectMiddle;
     return [
       label,
       Math.round(s.perSecond),
@@ -174,7 +183,7 @@ await harness.run(async () => {
   };
   printTable(
     `Reads by id at concurrency ${CONCURRENCY}, ${CONNECTIONS} connections, ${ids.length.toLocaleString('en-US')} users; medians of ${ROUNDS} rounds of ${SECONDS} s per variant, each compared with direct in its round (${describeDisturbance(disturbance.stop())})`,
-    ['path', 'reads/s', 'vs direct', 'range by round', 'p50 ms', 'p99 ms'],
+    ['path', 'reads/s', 'vs direct', 'middle half of rounds', 'p50 ms', 'p99 ms'],
     [
       row('direct: one database, prepared SELECT by primary key', 'direct'),
       row('direct, the same SELECT unprepared (planned every call)', 'unprepared'),
@@ -259,7 +268,7 @@ async function inMemoryCost(rig, ids, summary) {
 
 /**
  * Where this process's CPU goes per read, direct against routed: each variant under the V8 profiler
- * for SECONDS, self time by area divided by the reads it did (PostgreSQL's own CPU is not in it).
+ * for PROFILE_SECONDS, self time by area divided by the reads it did (PostgreSQL's own CPU is not in it).
  */
 async function profileVariants(toProfile) {
   const session = new Session();
@@ -268,14 +277,14 @@ async function profileVariants(toProfile) {
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   const perRead = {};
   for (const [name, call] of Object.entries(toProfile)) {
-    log(`profiling ${name} for ${SECONDS} s`);
+    log(`profiling ${name} for ${PROFILE_SECONDS} s`);
     await session.post('Profiler.start');
-    const result = await closedLoop(call, { concurrency: CONCURRENCY, durationMs: SECONDS * 1_000 });
+    const result = await closedLoop(call, { concurrency: CONCURRENCY, durationMs: PROFILE_SECONDS * 1_000 });
     const { profile } = await session.post('Profiler.stop');
     const file = path.join(harness.dir, `${name}.cpuprofile`);
     fs.writeFileSync(file, JSON.stringify(profile));
     const summary = summarizeProfile(file, { top: 12 });
-    const reads = result.perSecond * SECONDS;
+    const reads = result.perSecond * PROFILE_SECONDS;
     perRead[name] = { reads, busyUs: (summary.busyMs * 1000) / reads, areas: summary.areas };
   }
   session.disconnect();
@@ -285,7 +294,7 @@ async function profileVariants(toProfile) {
     return found ? (found.ms * 1000) / perRead[name].reads : 0;
   };
   printTable(
-    `This process's CPU per read (µs, self time by area), ${SECONDS} s of each variant under the profiler`,
+    `This process's CPU per read (µs, self time by area), ${PROFILE_SECONDS} s of each variant under the profiler`,
     ['area', 'direct µs/read', 'routed µs/read', 'routed − direct'],
     [
       ...names
