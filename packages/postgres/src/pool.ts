@@ -12,16 +12,39 @@ export interface PoolOptions {
   readonly max?: number;
   /** A query running longer than this is cancelled by the server. */
   readonly statementTimeoutMs?: number;
+  /** How long opening a new connection may take before it is given up (a dead or unreachable server). */
   readonly connectionTimeoutMs?: number;
+  /**
+   * How long a query may wait for one of the `max` connections while all are busy; 0 waits as long as
+   * it takes. Default: `connectionTimeoutMs`. When it is set, pg-pool arms a timer for every query,
+   * idle connections or not, so a hot path that bounds its waits otherwise sets 0.
+   */
+  readonly checkoutTimeoutMs?: number;
+}
+
+/**
+ * pg's client with its own connect timeout. pg-pool has one option for both its waits (for a new
+ * connection and for a busy pool); set on each client, the connect timeout holds whatever the pool's
+ * checkout timeout is.
+ */
+function clientConnectingWithin(timeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      // pg-pool keeps the password non-enumerable, so a spread alone would drop it.
+      super({ ...config, password: config.password, connectionTimeoutMillis: timeoutMs });
+    }
+  };
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 3_000;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     application_name: options.applicationName,
     max: options.max ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 5_000,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 3_000,
+    connectionTimeoutMillis: options.checkoutTimeoutMs ?? connectionTimeoutMs,
+    Client: clientConnectingWithin(connectionTimeoutMs),
     idleTimeoutMillis: 30_000,
   });
   // An idle client whose server went away emits 'error' on the pool; without a listener that

@@ -1,3 +1,5 @@
+import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
@@ -102,6 +104,76 @@ describe(createPool.name, () => {
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await impatient.end();
+    }
+  });
+});
+
+describe(`${createPool.name}: waiting for a connection`, () => {
+  it('gives up opening a connection after connectionTimeoutMs, also when checkouts never time out', async () => {
+    // A server that accepts the TCP connection and never answers, like a hung host.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const hung = createPool({
+      connectionString: `postgres://app:secret@127.0.0.1:${port}/users`,
+      applicationName: 't',
+      connectionTimeoutMs: 300,
+      checkoutTimeoutMs: 0,
+    });
+    try {
+      const started = Date.now();
+      // Without a connect timeout the query would wait for ever: give up on it after 3 s.
+      const gaveUp = new Promise<Error>((resolve) =>
+        setTimeout(() => resolve(new Error('still waiting after 3 s')), 3_000).unref(),
+      );
+      const error = await Promise.race([caught(hung.query('SELECT 1')), gaveUp]);
+      const waited = Date.now() - started;
+      expect((error as Error).message).toMatch(/timeout/);
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(3_000);
+    } finally {
+      // The server goes first: a connection still being opened would hold end() up.
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await hung.end();
+    }
+  });
+
+  it('with checkoutTimeoutMs 0, a query waits for a busy connection however long it is held', async () => {
+    const single = createPool({
+      connectionString: database.url,
+      applicationName: 't',
+      max: 1,
+      connectionTimeoutMs: 100,
+      checkoutTimeoutMs: 0,
+    });
+    try {
+      const held = await single.connect();
+      const started = Date.now();
+      const waiting = single.query<{ one: number }>('SELECT 1 AS one');
+      setTimeout(() => held.release(), 400);
+      expect((await waiting).rows).toEqual([{ one: 1 }]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('by default, a query waiting for a busy connection fails after connectionTimeoutMs', async () => {
+    const single = createPool({
+      connectionString: database.url,
+      applicationName: 't',
+      max: 1,
+      connectionTimeoutMs: 100,
+    });
+    const held = await single.connect();
+    try {
+      const error = await caught(single.query('SELECT 1'));
+      expect((error as Error).message).toBe('timeout exceeded when trying to connect');
+    } finally {
+      held.release();
+      await single.end();
     }
   });
 });
