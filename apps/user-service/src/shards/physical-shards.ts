@@ -34,6 +34,12 @@ const SHARD_BREAKER = {
 };
 
 /**
+ * Calls that may wait for a shard's connections, per connection; one more is refused at once with a
+ * 503 (load shed, not counted by the breaker: the shard is busy, not down).
+ */
+export const WAITING_PER_CONNECTION = 16;
+
+/**
  * Each shard database's pool size: the connection budget of its server split evenly among the
  * shard databases of `urls` on that server, at least one each.
  */
@@ -55,6 +61,9 @@ type Outcome = 'ok' | 'unavailable' | 'error';
 interface PhysicalShard {
   readonly name: string;
   readonly pool: Pool;
+  readonly connections: number;
+  /** Calls beyond this many waiting for a connection are refused. */
+  readonly maxWaiting: number;
   readonly breaker: CircuitBreaker;
   /** The shard's duration histogram per outcome, bound once: observing is a bucket increment. */
   readonly timings: Record<Outcome, HistogramSeries>;
@@ -106,14 +115,25 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
         const level = to === 'open' ? 'warn' : 'info';
         context.logger[level]({ shard: name, from, to }, `shard ${name} breaker ${from} -> ${to}`);
       });
+      const max = poolSizes.get(name) ?? 1;
       const pool = createPool({
         connectionString: url,
         applicationName: context.instanceId,
         // A dead server should fail a call quickly, so the breaker learns of it quickly.
         connectionTimeoutMs: 1_000,
-        max: poolSizes.get(name),
+        // Waits for a busy pool are bounded by maxWaiting instead: a checkout timeout is a timer per query.
+        checkoutTimeoutMs: 0,
+        max,
       });
-      this.shards.set(name, { name, pool, breaker, timings, migrated: false });
+      this.shards.set(name, {
+        name,
+        pool,
+        connections: max,
+        maxWaiting: max * WAITING_PER_CONNECTION,
+        breaker,
+        timings,
+        migrated: false,
+      });
     }
   }
 
@@ -168,10 +188,22 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
     return this.get(name).breaker.state;
   }
 
-  /** Runs `work` on shard `name` through its breaker; connection failures become 503s naming it. */
+  /**
+   * Runs `work` on shard `name` through its breaker; connection failures become 503s naming it, and
+   * so does a call that finds {@link WAITING_PER_CONNECTION} calls per connection already waiting.
+   */
   run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
     const shard = this.shards.get(name);
     if (!shard) return Promise.reject(new UnconfiguredShardError(name));
+    if (shard.pool.waitingCount >= shard.maxWaiting) {
+      shard.timings.unavailable.observe(0);
+      return Promise.reject(
+        new ShardUnavailableError(
+          name,
+          `it is overloaded: ${shard.pool.waitingCount} calls are already waiting for a connection (it has ${shard.connections})`,
+        ),
+      );
+    }
     const started = performance.now();
     return shard.breaker
       .execute(() => (shard.migrated ? work(shard.pool) : this.migrate(shard).then(() => work(shard.pool))))
