@@ -1,7 +1,7 @@
 // What routing costs a read: GET-by-id through user-service's UserStore (logical shard from the id,
 // shard map, per-shard breaker; the shard's ownership is checked only when the row is not there) against the
 // same primary-key SELECT sent straight to one database holding the same users, at the same
-// concurrency and with the same connections to the same PostgreSQL server (USER_CONNECTIONS_PER_SERVER,
+// concurrency (1, 16 and 64 callers: one table each) and with the same connections to the same PostgreSQL server (USER_CONNECTIONS_PER_SERVER,
 // which user-service splits among its shard databases there), in the same process. Goal (issue 5):
 // < 10% overhead.
 // Every round runs each variant for a short slice (0.1 s), in alternating order, and compares them
@@ -12,7 +12,7 @@
 // this process's CPU per read under load.
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/router-overhead.mjs
-//   flags: --users 100000 --concurrency 16 --connections 16 --seconds 0.1 --rounds 150 --quick --keep
+//   flags: --users 100000 --concurrency 1,16,64 --connections 16 --seconds 0.1 --rounds 150 --quick --keep
 //          --profile: then profile this process (node:inspector) under the direct and the routed
 //          variant for --profile-seconds (3) each, and print CPU time per read by area, side by side.
 
@@ -33,7 +33,10 @@ import { seedUsers, startInfra, startUserService } from './lib/user-rig.mjs';
 const args = parseArgs();
 const QUICK = args.quick === true;
 const USERS = Number(args.users ?? (QUICK ? 20_000 : 100_000));
-const CONCURRENCY = Number(args.concurrency ?? 16);
+/** Callers at once, the same for every variant; one table per level. */
+const CONCURRENCIES = String(args.concurrency ?? '1,16,64')
+  .split(',')
+  .map(Number);
 /** Connections to the server for both paths: the direct pool's size, user-service's budget per server. */
 const CONNECTIONS = Number(args.connections ?? 16);
 /** One slice: a variant's run within a round. */
@@ -115,20 +118,40 @@ await harness.run(async () => {
   };
   // Warm both: connections, plans, caches.
   for (const call of Object.values(variants))
-    await closedLoop(call, { concurrency: CONCURRENCY, durationMs: 1_000 });
+    await closedLoop(call, { concurrency: Math.max(...CONCURRENCIES), durationMs: 1_000 });
 
   await waitQuiet(log);
   const names = ['direct', 'routed', 'lookupOnly', 'unprepared'];
+  const overheads = [];
+  let atSixteen;
+  for (const concurrency of CONCURRENCIES) {
+    const summary = await measureAt(concurrency, variants, names);
+    atSixteen = concurrency === 16 || !atSixteen ? summary : atSixteen;
+    overheads.push([
+      concurrency,
+      pct(1 - summary.lookupOnly.vsDirect),
+      pct(1 - summary.routed.vsDirect),
+      1 - summary.routed.vsDirect < 0.1 ? 'yes' : 'no',
+    ]);
+  }
+  printTable(
+    `Overhead against the direct query, by concurrency (the same on both sides; ${CONNECTIONS} connections each)`,
+    ['concurrency', 'routing decision only', "UserStore's whole read path", 'goal < 10% met'],
+    overheads,
+  );
+  await inMemoryCost(rig, ids, atSixteen);
+  if (args.profile === true) await profileVariants({ direct: variants.direct, routed: variants.routed });
+});
+
+/** ROUNDS rounds of every variant at `concurrency`: the table, and the medians per variant. */
+async function measureAt(concurrency, variants, names) {
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   const disturbance = watchDisturbance();
   for (let round = 1; round <= ROUNDS; round++) {
     const results = {};
     for (const name of round % 2 ? names : [...names].reverse()) {
       const cpuBefore = process.cpuUsage();
-      const result = await closedLoop(variants[name], {
-        concurrency: CONCURRENCY,
-        durationMs: SECONDS * 1_000,
-      });
+      const result = await closedLoop(variants[name], { concurrency, durationMs: SECONDS * 1_000 });
       const cpu = process.cpuUsage(cpuBefore);
       result.cpuUs = (cpu.user + cpu.system) / result.count;
       if (result.errors > 0) throw new Error(`${name}: ${result.errors} errors, first: ${result.firstError}`);
@@ -138,7 +161,7 @@ await harness.run(async () => {
       runs[name].push({ ...results[name], vsDirect: results[name].perSecond / results.direct.perSecond });
     if (round % 25 === 0 || round === ROUNDS)
       log(
-        `round ${round}/${ROUNDS}, medians so far: ` +
+        `concurrency ${concurrency}, round ${round}/${ROUNDS}, medians so far: ` +
           names
             .map((name) => {
               const perSecond = median(runs[name].map((r) => r.perSecond));
@@ -182,7 +205,7 @@ await harness.run(async () => {
     ];
   };
   printTable(
-    `Reads by id at concurrency ${CONCURRENCY}, ${CONNECTIONS} connections, ${ids.length.toLocaleString('en-US')} users; medians of ${ROUNDS} rounds of ${SECONDS} s per variant, each compared with direct in its round (${describeDisturbance(disturbance.stop())})`,
+    `Reads by id at concurrency ${concurrency}, ${CONNECTIONS} connections, ${USERS.toLocaleString('en-US')} users; medians of ${ROUNDS} rounds of ${SECONDS} s per variant, each compared with direct in its round (${describeDisturbance(disturbance.stop())})`,
     ['path', 'reads/s', 'vs direct', 'middle half of rounds', 'p50 ms', 'p99 ms'],
     [
       row('direct: one database, prepared SELECT by primary key', 'direct'),
@@ -192,13 +215,12 @@ await harness.run(async () => {
     ],
   );
   log(
-    `overhead against the direct query: routing decision ${pct(1 - summary.lookupOnly.vsDirect)}, ` +
+    `concurrency ${concurrency}: overhead against the direct query: routing decision ${pct(1 - summary.lookupOnly.vsDirect)}, ` +
       `UserStore's whole read path ${pct(1 - summary.routed.vsDirect)} (goal < 10%); ` +
       `UserStore's path over the routing decision alone ${pct(1 - summary.routed.vsLookup)}`,
   );
-  await inMemoryCost(rig, ids, summary);
-  if (args.profile === true) await profileVariants({ direct: variants.direct, routed: variants.routed });
-});
+  return summary;
+}
 
 /**
  * The router's own CPU per read, free of the database and of the machine's noise: user-service's
@@ -267,8 +289,9 @@ async function inMemoryCost(rig, ids, summary) {
 }
 
 /**
- * Where this process's CPU goes per read, direct against routed: each variant under the V8 profiler
- * for PROFILE_SECONDS, self time by area divided by the reads it did (PostgreSQL's own CPU is not in it).
+ * Where this process's CPU goes per read, direct against routed at 16 callers: each variant under the
+ * V8 profiler for PROFILE_SECONDS, self time by area divided by the reads it did (PostgreSQL's own CPU
+ * is not in it).
  */
 async function profileVariants(toProfile) {
   const session = new Session();
@@ -279,7 +302,7 @@ async function profileVariants(toProfile) {
   for (const [name, call] of Object.entries(toProfile)) {
     log(`profiling ${name} for ${PROFILE_SECONDS} s`);
     await session.post('Profiler.start');
-    const result = await closedLoop(call, { concurrency: CONCURRENCY, durationMs: PROFILE_SECONDS * 1_000 });
+    const result = await closedLoop(call, { concurrency: 16, durationMs: PROFILE_SECONDS * 1_000 });
     const { profile } = await session.post('Profiler.stop');
     const file = path.join(harness.dir, `${name}.cpuprofile`);
     fs.writeFileSync(file, JSON.stringify(profile));
