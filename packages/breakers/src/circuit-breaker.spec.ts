@@ -442,6 +442,57 @@ describe(CircuitBreaker.name, () => {
     warnings.mockRestore();
   });
 
+  describe('closedPermit', () => {
+    /** One call reported on a permit, as a callback-style caller would. */
+    const viaPermit = async (target: CircuitBreaker, error?: Error) => {
+      const permit = target.closedPermit();
+      if (!permit) throw new Error('no permit while closed');
+      if (error) await permit.failed(error).catch(() => undefined);
+      else permit.succeeded();
+    };
+
+    it('counts what its calls report in the same window, and trips by the same rule, as execute()', async () => {
+      const target = make({ callTimeoutMs: 0 });
+      const log = record(target);
+      for (let i = 0; i < 5; i++) await viaPermit(target);
+      for (let i = 0; i < 5; i++) await viaPermit(target, new Error('connection refused'));
+      expect(target.stats()).toMatchObject({ calls: 10, successes: 5, failures: 5 });
+      expect(target.state).toBe('closed');
+
+      await run(target, 1, boom);
+      expect(target.state).toBe('open');
+      expect(log.filter((line) => line === 'success')).toHaveLength(5);
+      expect(log.filter((line) => line === 'failure:error')).toHaveLength(6);
+      // Open: no permit, and execute() refuses as before.
+      expect(target.closedPermit()).toBeUndefined();
+      await expect(target.execute(ok)).rejects.toBeInstanceOf(CircuitOpenError);
+    });
+
+    it("rejects with the call's own error, counted as a success when it is not a failure", async () => {
+      const notOurs = new Error('duplicate key');
+      const target = make({ callTimeoutMs: 0 }, (error) => error !== notOurs);
+
+      await expect(target.closedPermit()!.failed(notOurs)).rejects.toBe(notOurs);
+      const refused = new Error('connection refused');
+      await expect(target.closedPermit()!.failed(refused)).rejects.toBe(refused);
+      expect(target.stats()).toMatchObject({ calls: 2, successes: 1, failures: 1 });
+    });
+
+    it('gives no permit where execute() must run the call: a timeout to enforce, half-open, shut down', async () => {
+      expect(make({ callTimeoutMs: 1_000 }).closedPermit()).toBeUndefined();
+
+      const target = make({ callTimeoutMs: 0 });
+      await trip(target);
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(target.state).toBe('half-open');
+      expect(target.closedPermit()).toBeUndefined();
+
+      const stopped = make({ callTimeoutMs: 0 });
+      stopped.shutdown();
+      expect(stopped.closedPermit()).toBeUndefined();
+    });
+  });
+
   it('refuses calls after shutdown', async () => {
     const target = make();
     target.shutdown();

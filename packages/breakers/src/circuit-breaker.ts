@@ -127,6 +127,17 @@ class FailedResult extends Error {
 
 const now = (): number => performance.now();
 
+/** A closed-state call admitted by {@link CircuitBreaker.closedPermit}: report its outcome once. */
+export interface ClosedPermit {
+  /** It succeeded. */
+  succeeded(): void;
+  /**
+   * It failed with `error`: counted as a failure unless `isFailureError` says it is not the
+   * dependency's fault (then as a success). The promise rejects with `error` once it is counted.
+   */
+  failed(error: unknown): Promise<never>;
+}
+
 export class CircuitBreaker {
   readonly name: string;
   private currentSettings: BreakerSettings;
@@ -225,8 +236,7 @@ export class CircuitBreaker {
    * opossum, so the trip rule stays opossum's. Such a call counts in the window when it finishes.
    */
   private executeClosed<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const circuit = this.circuit;
-    const startedAtMs = now();
+    const permit = this.closedCall();
     let running: Promise<T>;
     try {
       running = work(NEVER_ABORTED);
@@ -237,17 +247,37 @@ export class CircuitBreaker {
     }
     return running.then(
       (result) => {
-        this.recordSuccess(circuit, startedAtMs);
+        permit.succeeded();
         return result;
       },
-      (error: unknown) => {
-        if (!this.countsAsFailure(error)) {
-          this.recordSuccess(circuit, startedAtMs);
-          throw error;
-        }
-        return this.recordFailure(circuit, startedAtMs, error);
-      },
+      (error: unknown) => permit.failed(error),
     );
+  }
+
+  /**
+   * {@link execute}'s closed path for a caller that makes its own promise (or uses a callback) and
+   * reports the outcome on the permit, so the breaker adds no promise step of its own: a permit when
+   * the breaker is closed and has no call timeout; undefined when the call must go through
+   * {@link execute} (open, half-open, shut down, or a timeout to enforce).
+   */
+  closedPermit(): ClosedPermit | undefined {
+    if (this.isShutdown || this.phase.kind !== 'closed' || this.currentSettings.callTimeoutMs !== 0)
+      return undefined;
+    return this.closedCall();
+  }
+
+  private closedCall(): ClosedPermit {
+    const circuit = this.circuit;
+    const startedAtMs = now();
+    return {
+      succeeded: () => this.recordSuccess(circuit, startedAtMs),
+      failed: (error) => {
+        if (this.countsAsFailure(error)) return this.recordFailure(circuit, startedAtMs, error);
+        this.recordSuccess(circuit, startedAtMs);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, unchanged
+        return Promise.reject(error);
+      },
+    };
   }
 
   private recordSuccess(circuit: OpossumCircuit<Call>, startedAtMs: number): void {

@@ -12,6 +12,7 @@ export {
   type BreakerStats,
   CircuitBreaker,
   type CircuitBreakerEvents,
+  type ClosedPermit,
   type CircuitBreakerOptions,
   type FailureReason,
 } from './circuit-breaker.js';
