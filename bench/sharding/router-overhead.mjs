@@ -233,7 +233,12 @@ async function inMemoryCost(rig, ids, summary) {
     rows: [{ id: ids[0], email: 'a@example.com', name: 'A', created_at: new Date(), updated_at: new Date() }],
   };
   const saved = pools.map((pool) => pool.query);
-  for (const pool of pools) pool.query = () => Promise.resolve(answer);
+  // Promise-style, or callback-style as user-service's one-step read calls it (answered in a microtask).
+  const fromMemory = (_config, callback) => {
+    if (!callback) return Promise.resolve(answer);
+    queueMicrotask(() => callback(undefined, answer));
+  };
+  for (const pool of pools) pool.query = fromMemory;
   const poolOf = (id) =>
     rig.store.shards.shards.get(rig.maps.map.physicalOf(rig.maps.router.logicalShardOf(id)).name).pool;
   const calls = {

@@ -212,23 +212,46 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
           shard.timings.ok.observe((performance.now() - started) / 1000);
           return result;
         },
-        (error: unknown) => {
-          const seconds = (performance.now() - started) / 1000;
-          if (isCircuitOpenError(error) || isConnectionFailure(error))
-            shard.timings.unavailable.observe(seconds);
-          else shard.timings.error.observe(seconds);
-          if (isCircuitOpenError(error))
-            throw new ShardUnavailableError(name, 'its circuit breaker is open after repeated failures', 3);
-          if (isConnectionFailure(error))
-            throw new ShardUnavailableError(name, (error as Error).message || 'the connection failed');
-          throw error;
-        },
+        (error: unknown) => this.failed(shard, started, error),
       );
   }
 
-  /** One statement on shard `name` through its breaker (see {@link run}). */
+  /**
+   * One statement on shard `name` through its breaker (see {@link run}). On the common path (the
+   * breaker closed, the shard migrated and not overloaded) it is one promise step: the pool's
+   * callback settles it and reports to the breaker's permit.
+   */
   query<R extends QueryResultRow>(name: string, config: QueryConfig): Promise<QueryResult<R>> {
-    return this.run(name, (pool) => pool.query<R>(config));
+    const shard = this.shards.get(name);
+    const permit =
+      shard?.migrated && shard.pool.waitingCount < shard.maxWaiting
+        ? shard.breaker.closedPermit()
+        : undefined;
+    if (!shard || !permit) return this.run(name, (pool) => pool.query<R>(config));
+    const started = performance.now();
+    return new Promise((resolve) => {
+      shard.pool.query<R>(config, (error, result) => {
+        if (error) {
+          resolve(permit.failed(error).catch((failure: unknown) => this.failed(shard, started, failure)));
+          return;
+        }
+        permit.succeeded();
+        shard.timings.ok.observe((performance.now() - started) / 1000);
+        resolve(result);
+      });
+    });
+  }
+
+  /** Records a failed call and throws what the caller gets: connection failures become 503s naming the shard. */
+  private failed(shard: PhysicalShard, started: number, error: unknown): never {
+    const seconds = (performance.now() - started) / 1000;
+    if (isCircuitOpenError(error) || isConnectionFailure(error)) shard.timings.unavailable.observe(seconds);
+    else shard.timings.error.observe(seconds);
+    if (isCircuitOpenError(error))
+      throw new ShardUnavailableError(shard.name, 'its circuit breaker is open after repeated failures', 3);
+    if (isConnectionFailure(error))
+      throw new ShardUnavailableError(shard.name, (error as Error).message || 'the connection failed');
+    throw error;
   }
 
   /** Runs `fn` in a transaction on shard `name` (committed if it resolves), through its breaker. */
