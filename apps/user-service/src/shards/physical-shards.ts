@@ -55,13 +55,15 @@ export function shardPoolSizes(urls: readonly string[], perServer: number): Map<
   );
 }
 
+/** Its waiting room is full: one more call is refused rather than queued. */
+const overloaded = (shard: PhysicalShard): boolean => shard.pool.waitingCount >= shard.maxWaiting;
+
 /** What became of one call to a shard, for its metrics. */
 type Outcome = 'ok' | 'unavailable' | 'error';
 
 interface PhysicalShard {
   readonly name: string;
   readonly pool: Pool;
-  readonly connections: number;
   /** Calls beyond this many waiting for a connection are refused. */
   readonly maxWaiting: number;
   readonly breaker: CircuitBreaker;
@@ -128,7 +130,6 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
       this.shards.set(name, {
         name,
         pool,
-        connections: max,
         maxWaiting: max * WAITING_PER_CONNECTION,
         breaker,
         timings,
@@ -195,12 +196,12 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
     const shard = this.shards.get(name);
     if (!shard) return Promise.reject(new UnconfiguredShardError(name));
-    if (shard.pool.waitingCount >= shard.maxWaiting) {
+    if (overloaded(shard)) {
       shard.timings.unavailable.observe(0);
       return Promise.reject(
         new ShardUnavailableError(
           name,
-          `it is overloaded: ${shard.pool.waitingCount} calls are already waiting for a connection (it has ${shard.connections})`,
+          `it is overloaded: ${shard.pool.waitingCount} calls are already waiting for a connection (it has ${shard.pool.options.max})`,
         ),
       );
     }
@@ -223,10 +224,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
    */
   query<R extends QueryResultRow>(name: string, config: QueryConfig): Promise<QueryResult<R>> {
     const shard = this.shards.get(name);
-    const permit =
-      shard?.migrated && shard.pool.waitingCount < shard.maxWaiting
-        ? shard.breaker.closedPermit()
-        : undefined;
+    const permit = shard?.migrated && !overloaded(shard) ? shard.breaker.closedPermit() : undefined;
     if (!shard || !permit) return this.run(name, (pool) => pool.query<R>(config));
     const started = performance.now();
     return new Promise((resolve) => {

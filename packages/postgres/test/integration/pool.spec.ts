@@ -109,6 +109,16 @@ describe(createPool.name, () => {
 });
 
 describe(`${createPool.name}: waiting for a connection`, () => {
+  /** A pool of one connection that gives up opening it after 100 ms. */
+  const singleConnection = (options: { checkoutTimeoutMs?: number } = {}) =>
+    createPool({
+      connectionString: database.url,
+      applicationName: 't',
+      max: 1,
+      connectionTimeoutMs: 100,
+      ...options,
+    });
+
   it('gives up opening a connection after connectionTimeoutMs, also when checkouts never time out', async () => {
     // A server that accepts the TCP connection and never answers, like a hung host.
     const sockets: net.Socket[] = [];
@@ -141,13 +151,7 @@ describe(`${createPool.name}: waiting for a connection`, () => {
   });
 
   it('with checkoutTimeoutMs 0, a query waits for a busy connection however long it is held', async () => {
-    const single = createPool({
-      connectionString: database.url,
-      applicationName: 't',
-      max: 1,
-      connectionTimeoutMs: 100,
-      checkoutTimeoutMs: 0,
-    });
+    const single = singleConnection({ checkoutTimeoutMs: 0 });
     try {
       const held = await single.connect();
       const started = Date.now();
@@ -161,12 +165,7 @@ describe(`${createPool.name}: waiting for a connection`, () => {
   });
 
   it('by default, a query waiting for a busy connection fails after connectionTimeoutMs', async () => {
-    const single = createPool({
-      connectionString: database.url,
-      applicationName: 't',
-      max: 1,
-      connectionTimeoutMs: 100,
-    });
+    const single = singleConnection();
     const held = await single.connect();
     try {
       const error = await caught(single.query('SELECT 1'));
