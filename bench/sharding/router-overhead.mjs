@@ -1,9 +1,14 @@
 // What routing costs a read: GET-by-id through user-service's UserStore (logical shard from the id,
 // shard map, per-shard breaker; the shard's ownership is checked only when the row is not there) against the
 // same primary-key SELECT sent straight to one database holding the same users, at the same
-// concurrency (1, 16 and 64 callers: one table each) and with the same connections to the same PostgreSQL server (USER_CONNECTIONS_PER_SERVER,
-// which user-service splits among its shard databases there), in the same process. Goal (issue 5):
-// < 10% overhead.
+// concurrency (1, 16 and 64 callers: one table each) and with the same connections to the same
+// PostgreSQL server (USER_CONNECTIONS_PER_SERVER, which user-service splits among its shard databases
+// there), in the same process. Goal (issue 5): < 10% overhead.
+// Two layouts of the routed side, each against its own reference in the same run: all logical
+// shards on one shard database (the router's own cost: the same server, the same one database and
+// the same connections on both sides), and on four shard databases of that one server (adding what
+// spreading one 2-core server's connections and backends over four databases costs, which a
+// deployment with a server per shard does not pay).
 // Every round runs each variant for a short slice (0.1 s), in alternating order, and compares them
 // within the round: this machine's speed swings by ±30% from one half-second to the next (client and
 // server CPU per read alike), which a ratio of adjacent slices mostly cancels and a ratio of whole
@@ -12,7 +17,8 @@
 // this process's CPU per read under load.
 //
 //   npx turbo run build --output-logs=errors-only && node bench/sharding/router-overhead.mjs
-//   flags: --users 100000 --concurrency 1,16,64 --connections 16 --seconds 0.1 --rounds 150 --quick --keep
+//   flags: --users 100000 --shards 1,4 --concurrency 1,16,64 --connections 16 --seconds 0.1 --rounds 150
+//          --quick --keep
 //          --profile: then profile this process (node:inspector) under the direct and the routed
 //          variant for --profile-seconds (3) each, and print CPU time per read by area, side by side.
 
@@ -44,24 +50,72 @@ const SECONDS = Number(args.seconds ?? 0.1);
 const ROUNDS = Number(args.rounds ?? (QUICK ? 30 : 150));
 const PROFILE_SECONDS = Number(args['profile-seconds'] ?? 3);
 
+/** Shard databases on the routed side, one layout each (all on the same server). */
+const LAYOUTS = String(args.shards ?? '1,4')
+  .split(',')
+  .map(Number);
+for (const value of [...LAYOUTS, ...CONCURRENCIES])
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(
+      `--shards and --concurrency take whole numbers of at least 1, comma-separated; got ${value}`,
+    );
+
 const harness = createHarness('sharding-router-overhead', { keep: args.keep === true });
 const { log } = harness;
 
 await harness.run(async () => {
   log(`machine: ${machine()}; load average ${loadavg()}`);
   const infra = await startInfra(harness, ['a']);
+  const overheads = [];
+  let last;
+  for (const shards of LAYOUTS) {
+    const layout = await startLayout(infra, shards);
+    await waitQuiet(log);
+    let atSixteen;
+    for (const concurrency of CONCURRENCIES) {
+      const summary = await measureAt(concurrency, layout);
+      atSixteen = concurrency === 16 || !atSixteen ? summary : atSixteen;
+      overheads.push([
+        layout.describe,
+        concurrency,
+        pct(1 - summary.lookupOnly.vsDirect),
+        pct(1 - summary.routed.vsDirect),
+        1 - summary.routed.vsDirect < 0.1 ? 'yes' : 'no',
+      ]);
+    }
+    await inMemoryCost(layout, atSixteen);
+    last = layout;
+  }
+  printTable(
+    `Overhead against the direct query, by layout and concurrency (the same on both sides; ${CONNECTIONS} connections each)`,
+    ['routed side', 'concurrency', 'routing decision only', "UserStore's whole read path", 'goal < 10% met'],
+    overheads,
+  );
+  if (args.profile === true)
+    await profileVariants({ direct: last.variants.direct, routed: last.variants.routed });
+});
+
+/**
+ * A user-service whose logical shards all live on `shards` databases of server a, USERS users seeded
+ * into it, and the reference: the same users in one plain table of another database there. Returns
+ * the variants to compare.
+ */
+async function startLayout(infra, shards) {
+  const label = `router_${shards}`;
   const rig = await startUserService(harness, infra, {
-    label: 'router-overhead',
-    catalog: ['a', 'users_catalog'],
-    shards: [0, 1, 2, 3].map((i) => ['a', `users_${i}`]),
-    initialShards: 4,
+    label,
+    catalog: ['a', `${label}_catalog`],
+    shards: Array.from({ length: shards }, (_, i) => ['a', `${label}_users_${i}`]),
+    initialShards: shards,
     env: { USER_CONNECTIONS_PER_SERVER: String(CONNECTIONS) },
   });
-  const ids = await seedUsers(harness, rig, USERS);
+  const describe = shards === 1 ? 'one shard database' : `${shards} shard databases`;
+  log(`${describe}: seeding`);
+  const ids = await seedUsers(harness, rig, USERS, { prefix: label });
 
-  // The same users in one plain table of one database: the reference.
-  await infra.a.ensureDatabase('users_direct');
-  const direct = new pg.Pool({ connectionString: infra.a.url('users_direct'), max: CONNECTIONS });
+  const reference = `${label}_direct`;
+  await infra.a.ensureDatabase(reference);
+  const direct = new pg.Pool({ connectionString: infra.a.url(reference), max: CONNECTIONS });
   harness.onCleanup(() => direct.end());
   await direct.query(
     `CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text NOT NULL,
@@ -74,7 +128,7 @@ await harness.run(async () => {
       [slice],
     );
   }
-  log(`reference table: ${ids.length.toLocaleString('en-US')} users in one database`);
+  log(`${describe}: reference table of ${ids.length.toLocaleString('en-US')} users in one database`);
 
   const pick = () => ids[Math.floor(Math.random() * ids.length)];
   const shardPools = new Map(
@@ -116,35 +170,15 @@ await harness.run(async () => {
       if (!rows[0]) throw new Error('a seeded user is missing from its shard');
     },
   };
-  // Warm both: connections, plans, caches.
+  // Warm every variant: connections, plans, caches.
   for (const call of Object.values(variants))
     await closedLoop(call, { concurrency: Math.max(...CONCURRENCIES), durationMs: 1_000 });
+  return { rig, ids, shards, describe, variants };
+}
 
-  await waitQuiet(log);
+/** ROUNDS rounds of every variant of `layout` at `concurrency`: the table, and the medians per variant. */
+async function measureAt(concurrency, { variants, describe }) {
   const names = ['direct', 'routed', 'lookupOnly', 'unprepared'];
-  const overheads = [];
-  let atSixteen;
-  for (const concurrency of CONCURRENCIES) {
-    const summary = await measureAt(concurrency, variants, names);
-    atSixteen = concurrency === 16 || !atSixteen ? summary : atSixteen;
-    overheads.push([
-      concurrency,
-      pct(1 - summary.lookupOnly.vsDirect),
-      pct(1 - summary.routed.vsDirect),
-      1 - summary.routed.vsDirect < 0.1 ? 'yes' : 'no',
-    ]);
-  }
-  printTable(
-    `Overhead against the direct query, by concurrency (the same on both sides; ${CONNECTIONS} connections each)`,
-    ['concurrency', 'routing decision only', "UserStore's whole read path", 'goal < 10% met'],
-    overheads,
-  );
-  await inMemoryCost(rig, ids, atSixteen);
-  if (args.profile === true) await profileVariants({ direct: variants.direct, routed: variants.routed });
-});
-
-/** ROUNDS rounds of every variant at `concurrency`: the table, and the medians per variant. */
-async function measureAt(concurrency, variants, names) {
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   const disturbance = watchDisturbance();
   for (let round = 1; round <= ROUNDS; round++) {
@@ -161,7 +195,7 @@ async function measureAt(concurrency, variants, names) {
       runs[name].push({ ...results[name], vsDirect: results[name].perSecond / results.direct.perSecond });
     if (round % 25 === 0 || round === ROUNDS)
       log(
-        `concurrency ${concurrency}, round ${round}/${ROUNDS}, medians so far: ` +
+        `${describe}, concurrency ${concurrency}, round ${round}/${ROUNDS}, medians so far: ` +
           names
             .map((name) => {
               const perSecond = median(runs[name].map((r) => r.perSecond));
@@ -205,17 +239,17 @@ async function measureAt(concurrency, variants, names) {
     ];
   };
   printTable(
-    `Reads by id at concurrency ${concurrency}, ${CONNECTIONS} connections, ${USERS.toLocaleString('en-US')} users; medians of ${ROUNDS} rounds of ${SECONDS} s per variant, each compared with direct in its round (${describeDisturbance(disturbance.stop())})`,
+    `Reads by id, routed over ${describe}, at concurrency ${concurrency}, ${CONNECTIONS} connections, ${USERS.toLocaleString('en-US')} users; medians of ${ROUNDS} rounds of ${SECONDS} s per variant, each compared with direct in its round (${describeDisturbance(disturbance.stop())})`,
     ['path', 'reads/s', 'vs direct', 'middle half of rounds', 'p50 ms', 'p99 ms'],
     [
       row('direct: one database, prepared SELECT by primary key', 'direct'),
       row('direct, the same SELECT unprepared (planned every call)', 'unprepared'),
-      row(`routing decision only: id → logical shard → map → that shard's pool, 4 databases`, 'lookupOnly'),
-      row('routed: UserStore.findById over 4 shard databases', 'routed'),
+      row(`routing decision only: id → logical shard → map → that shard's pool, ${describe}`, 'lookupOnly'),
+      row(`routed: UserStore.findById over ${describe}`, 'routed'),
     ],
   );
   log(
-    `concurrency ${concurrency}: overhead against the direct query: routing decision ${pct(1 - summary.lookupOnly.vsDirect)}, ` +
+    `${describe}, concurrency ${concurrency}: overhead against the direct query: routing decision ${pct(1 - summary.lookupOnly.vsDirect)}, ` +
       `UserStore's whole read path ${pct(1 - summary.routed.vsDirect)} (goal < 10%); ` +
       `UserStore's path over the routing decision alone ${pct(1 - summary.routed.vsLookup)}`,
   );
@@ -227,7 +261,7 @@ async function measureAt(concurrency, variants, names) {
  * shard pools answer from memory for a moment, and one caller times the bare pool call, the routing
  * decision plus that call, and UserStore.findById. Set beside this process's CPU per read under load.
  */
-async function inMemoryCost(rig, ids, summary) {
+async function inMemoryCost({ rig, ids, describe }, summary) {
   const pools = [...rig.store.shards.shards.values()].map((shard) => shard.pool);
   const answer = {
     rows: [{ id: ids[0], email: 'a@example.com', name: 'A', created_at: new Date(), updated_at: new Date() }],
@@ -264,7 +298,7 @@ async function inMemoryCost(rig, ids, summary) {
   }
   const over = (name) => perCall[name] - perCall.pool;
   printTable(
-    `This process's CPU per read, µs: under load (median of rounds), and in memory (the shard pools answering from memory, one caller, median of 5 × 200,000)`,
+    `Routed over ${describe}: this process's CPU per read, µs: under load (median of rounds), and in memory (the shard pools answering from memory, one caller, median of 5 × 200,000)`,
     [
       'path',
       'under load',
