@@ -5,8 +5,8 @@
 // PostgreSQL server (USER_CONNECTIONS_PER_SERVER, which user-service splits among its shard databases
 // there), in the same process. Goal (issue 5): < 10% overhead.
 // Two layouts of the routed side, each against its own reference in the same run: all logical
-// shards on one shard database (the router's own cost: the same server, the same one database and
-// the same connections on both sides), and on four shard databases of that one server (adding what
+// shards on one shard database (the router's own cost: one database on each side, on the same server,
+// with the same connections), and on four shard databases of that one server (adding what
 // spreading one 2-core server's connections and backends over four databases costs, which a
 // deployment with a server per shard does not pay).
 // Every round runs each variant for a short slice (0.1 s), in alternating order, and compares them
@@ -173,7 +173,7 @@ async function startLayout(infra, shards) {
   // Warm every variant: connections, plans, caches.
   for (const call of Object.values(variants))
     await closedLoop(call, { concurrency: Math.max(...CONCURRENCIES), durationMs: 1_000 });
-  return { rig, ids, shards, describe, variants };
+  return { rig, ids, describe, variants };
 }
 
 /** ROUNDS rounds of every variant of `layout` at `concurrency`: the table, and the medians per variant. */
