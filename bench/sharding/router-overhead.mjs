@@ -176,6 +176,17 @@ async function startLayout(infra, shards) {
   return { rig, ids, describe, variants };
 }
 
+/**
+ * The order the variants run in, round by round: every variant takes every place in turn, forwards
+ * and backwards, so none is always first or last, next to the round's bookkeeping, or after the
+ * same neighbour.
+ */
+function orderOf(names, round) {
+  const shift = Math.floor(round / 2) % names.length;
+  const rotated = [...names.slice(shift), ...names.slice(0, shift)];
+  return round % 2 ? rotated : rotated.reverse();
+}
+
 /** ROUNDS rounds of every variant of `layout` at `concurrency`: the table, and the medians per variant. */
 async function measureAt(concurrency, { variants, describe }) {
   const names = ['direct', 'routed', 'lookupOnly', 'unprepared'];
@@ -183,7 +194,7 @@ async function measureAt(concurrency, { variants, describe }) {
   const disturbance = watchDisturbance();
   for (let round = 1; round <= ROUNDS; round++) {
     const results = {};
-    for (const name of round % 2 ? names : [...names].reverse()) {
+    for (const name of orderOf(names, round)) {
       const cpuBefore = process.cpuUsage();
       const result = await closedLoop(variants[name], { concurrency, durationMs: SECONDS * 1_000 });
       const cpu = process.cpuUsage(cpuBefore);
