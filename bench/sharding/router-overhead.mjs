@@ -9,7 +9,7 @@
 // with the same connections), and on four shard databases of that one server (adding what
 // spreading one 2-core server's connections and backends over four databases costs, which a
 // deployment with a server per shard does not pay).
-// Every round runs each variant for a short slice (0.1 s), in alternating order, and compares them
+// Every round runs each variant for a short slice (0.1 s), in rotating order, and compares them
 // within the round: this machine's speed swings by ±30% from one half-second to the next (client and
 // server CPU per read alike), which a ratio of adjacent slices mostly cancels and a ratio of whole
 // runs does not. Many rounds, then the median ratio and the middle half of rounds. A second
