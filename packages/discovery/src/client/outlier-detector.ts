@@ -43,10 +43,15 @@ export class OutlierDetector {
   }
 
   /**
-   * Records a failure; returns the ejection it caused, if any. `instances` is how many instances
-   * the service has, for the ejection cap.
+   * Records a failure; returns the ejection it caused, if any. `candidates` are the instances the
+   * request could go to (a release pins requests to one version), for the ejection cap: ejections
+   * elsewhere in the service must not stop a dead instance of this set from being ejected.
    */
-  failure(id: string, instances: number, connectFailure: boolean): Ejection | undefined {
+  failure(
+    id: string,
+    candidates: readonly { readonly id: string }[],
+    connectFailure: boolean,
+  ): Ejection | undefined {
     const record = this.record(id);
     record.failures++;
     if (connectFailure) record.connectFailures++;
@@ -55,7 +60,7 @@ export class OutlierDetector {
     const tripped =
       record.failures >= this.settings.consecutiveFailures ||
       record.connectFailures >= this.settings.consecutiveConnectFailures;
-    if (!tripped || !this.mayEject(instances, now)) return undefined;
+    if (!tripped || !this.mayEject(candidates, now)) return undefined;
     // The count decays by one per base period spent without an ejection.
     const healthyPeriods =
       record.ejectedUntil > 0 ? Math.floor((now - record.ejectedUntil) / this.settings.baseEjectionMs) : 0;
@@ -82,10 +87,11 @@ export class OutlierDetector {
     this.records.delete(id);
   }
 
-  private mayEject(instances: number, now: number): boolean {
+  /** At most `maxEjectionPercent` of the candidates out at once, counting this ejection. */
+  private mayEject(candidates: readonly { readonly id: string }[], now: number): boolean {
     let ejected = 0;
-    for (const record of this.records.values()) if (record.ejectedUntil > now) ejected++;
-    return ejected + 1 <= Math.floor((instances * this.settings.maxEjectionPercent) / 100);
+    for (const { id } of candidates) if ((this.records.get(id)?.ejectedUntil ?? 0) > now) ejected++;
+    return ejected + 1 <= Math.floor((candidates.length * this.settings.maxEjectionPercent) / 100);
   }
 
   private record(id: string): InstanceRecord {

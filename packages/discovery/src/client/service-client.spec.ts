@@ -390,6 +390,31 @@ describe(ServiceClient.name, () => {
       });
     });
 
+    it('ejects a dead instance of the version a release pins, whatever is ejected at another version', async () => {
+      // A canary release: 2.0.0 has lost an instance, and so has the stable 1.0.0 since.
+      const [stable, candidate] = [await upstream('users-a'), await upstream('users-d')];
+      const client = clientFor([
+        stable.instance,
+        await deadInstance('users-b'),
+        { ...(await deadInstance('users-c')), version: '2.0.0' },
+        { ...candidate.instance, version: '2.0.0' },
+      ]);
+      const statusAt = async (version: string) => {
+        const response = await client.request('users', { method: 'GET', path: '/', version });
+        await response.body.dump();
+        return response.statusCode;
+      };
+      for (let i = 0; i < 4; i++) expect(await statusAt('2.0.0')).toBe(200);
+      for (let i = 0; i < 4; i++) expect(await statusAt('1.0.0')).toBe(200);
+
+      // Half of each version is out: the cap counts the instances a request could go to.
+      const ejected = client
+        .describe('users')
+        .filter((entry) => entry.ejection !== undefined)
+        .map((entry) => entry.instance.id);
+      expect(ejected.sort()).toEqual(['users-b', 'users-c']);
+    });
+
     it('keeps retries within the budget when every instance fails', async () => {
       const all = await Promise.all(['users-a', 'users-b', 'users-c'].map((id) => failing(id, 500)));
       const client = clientFor(

@@ -209,7 +209,7 @@ export class ServiceClient {
             });
             return { ...response, instance, attempts: attempt };
           }
-          this.noteFailure(upstream, instance, all.length, false);
+          this.noteFailure(upstream, instance, all, false);
           const retry =
             idempotent &&
             isRetryableStatus(response.statusCode) &&
@@ -245,7 +245,7 @@ export class ServiceClient {
           }
           const kind = classify(error);
           finish({ latencyMs, ok: false });
-          this.noteFailure(upstream, instance, all.length, kind === 'connect');
+          this.noteFailure(upstream, instance, all, kind === 'connect');
           const safe = kind === 'connect' || (idempotent && (kind === 'reset' || kind === 'timeout'));
           const retry = safe && attempt < policy.retries.maxAttempts && this.mayRetry(upstream, all, tried);
           this.emit({
@@ -368,10 +368,10 @@ export class ServiceClient {
   private noteFailure(
     upstream: Upstream,
     instance: ServiceInstance,
-    instances: number,
+    candidates: readonly ServiceInstance[],
     connectFailure: boolean,
   ): void {
-    const ejection = upstream.outliers.failure(instance.id, instances, connectFailure);
+    const ejection = upstream.outliers.failure(instance.id, candidates, connectFailure);
     if (ejection) {
       this.options.logger.warn(
         {
