@@ -33,8 +33,11 @@ async function create(admin: Admin, spec: TopicSpec): Promise<void> {
     // Keep tombstones long enough for a consumer reading from the start to see deletions.
     config['delete.retention.ms'] ??= String(60 * 60 * 1000);
   }
+  // Not kafkajs's own wait for leaders: it gives up on the first "unknown topic" a broker answers while
+  // the new topic's metadata is still spreading (seen on a fresh broker while it creates its consumer
+  // offsets topic); waitForLeaders below retries until its deadline.
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: [
       {
         topic: spec.topic,
