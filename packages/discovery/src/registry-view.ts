@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 
+import { TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
 import { parseRegistryMessage, type InvalidReason } from './instance-record.js';
@@ -46,16 +46,8 @@ export interface RegistryViewOptions {
 export class RegistryView extends EventEmitter<RegistryViewEvents> {
   private readonly instancesById = new Map<string, ServiceInstance>();
   private readonly now: () => number;
-  private consumer: Consumer | undefined;
+  private readonly follower: TopicFollower;
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** Per partition: the offset to reach before the view counts as caught up. */
-  private readonly catchUpTargets = new Map<number, bigint>();
-  /** Per partition: the offset of the next record to apply. */
-  private readonly nextOffsets = new Map<number, bigint>();
-  /** Per partition: records not read yet, as of the last batch. */
-  private readonly lags = new Map<number, number>();
-  private stopped = false;
-  private isCaughtUp = false;
   readonly liveness: Liveness;
 
   constructor(private readonly options: RegistryViewOptions) {
@@ -65,130 +57,49 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
       selfPreservationAfterMs: options.selfPreservationAfterMs ?? 3_000,
       now: this.now,
     });
+    // Each view reads the whole topic itself, in a consumer group of its own; a crashed consumer is
+    // replaced by one of a new group, so the view is current again as soon as Kafka is back.
+    this.follower = new TopicFollower({
+      kafka: options.kafka,
+      topic: options.topic,
+      logger: options.logger,
+      what: 'registry',
+      groupPrefix: `registry-view.${options.viewerId}`,
+      maxRetryDelayMs: 1_000,
+      onContact: () => this.liveness.contact(),
+      onMessage: (key, value, timestampMs) => {
+        const caughtUp = this.follower.caughtUp;
+        this.apply(key, value);
+        if (caughtUp) this.emit('delivered', this.now() - timestampMs);
+      },
+    });
+    this.follower.on('caughtUp', () => this.emit('caughtUp'));
   }
 
   /**
-   * Starts following the topic. Resolves once connected, or once the first consumer failed to join
-   * (a broker still loading its group coordinator refuses joins for a while after it starts): then
-   * new consumers are tried in the background, a second apart, and {@link whenCaughtUp} tells when
-   * the view has read the topic.
+   * Starts following the topic in the background and returns at once: a broker that is down, or still
+   * loading its group coordinator (it refuses joins for a while after it starts), is tried again and
+   * again, and {@link whenCaughtUp} tells when the view has read the topic.
    */
-  async start(): Promise<void> {
-    const { kafka, topic } = this.options;
-    for (const { partition, high, low } of await fetchOffsets(kafka, topic)) {
-      if (BigInt(high) > BigInt(low)) this.catchUpTargets.set(partition, BigInt(high) - 1n);
-    }
-    this.checkCaughtUp();
-    try {
-      await this.follow();
-    } catch (error) {
-      this.options.logger.warn(
-        { err: error },
-        'could not follow the registry topic yet; retrying in the background (not caught up until then)',
-      );
-      void this.replace(undefined);
-    }
-    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
+  start(): Promise<void> {
+    this.follower.start();
+    this.sweepTimer ??= setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 500);
     this.sweepTimer.unref();
+    return Promise.resolve();
   }
 
-  /**
-   * Reads the topic with a consumer of its own group, from where the view got to (the start, the first
-   * time). A crashed consumer is replaced rather than restarted: a restarted one rejoins its old group,
-   * and a broker that was down still holds the old member and keeps the group waiting for it until its
-   * session times out (10 s here), so the view would stay stale that long after Kafka is back.
-   */
-  private async follow(): Promise<void> {
-    const { kafka, topic } = this.options;
-    const consumer = kafka.consumer({
-      groupId: `registry-view.${this.options.viewerId}.${randomBytes(3).toString('hex')}`,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 250,
-      retry: { restartOnFailure: () => Promise.resolve(false) },
-    });
-    consumer.on(consumer.events.FETCH, () => this.liveness.contact());
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      this.lags.set(payload.partition, Number(payload.offsetLag));
-    });
-    let crashedWhileStarting: Error | undefined;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.options.logger.warn(
-        { err: payload.error },
-        'the registry consumer crashed; a new one takes over, and the view keeps what it knows meanwhile',
-      );
-      if (this.consumer === consumer) void this.replace(consumer);
-      // Not started yet: starting fails below, and whoever started it tries again.
-      else crashedWhileStarting ??= payload.error;
-    });
-    try {
-      await consumer.connect();
-      this.liveness.contact();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: ({ partition, message }) => {
-          const offset = BigInt(message.offset);
-          // A replacement may see a few records again before its seek applies.
-          if (offset < (this.nextOffsets.get(partition) ?? 0n)) return Promise.resolve();
-          this.nextOffsets.set(partition, offset + 1n);
-          this.apply(message.key, message.value);
-          if (this.isCaughtUp) this.emit('delivered', this.now() - Number(message.timestamp));
-          this.progress(partition, offset);
-          return Promise.resolve();
-        },
-      });
-      for (const [partition, offset] of this.nextOffsets)
-        consumer.seek({ topic, partition, offset: String(offset) });
-      if (crashedWhileStarting !== undefined) throw crashedWhileStarting;
-    } catch (error) {
-      await disconnectQuietly(consumer);
-      throw error;
-    }
-    this.consumer = consumer;
-  }
-
-  private async replace(crashed: Consumer | undefined): Promise<void> {
-    this.consumer = undefined;
-    if (crashed) await disconnectQuietly(crashed);
-    while (!this.stopped) {
-      try {
-        await this.follow();
-        if (this.stopped) await this.stop();
-        return;
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'could not reconnect to the registry topic yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
-      }
-    }
-  }
-
-  /** Resolves when every record that was on the topic at start has been read. */
+  /** Resolves true when every record that was on the topic at start has been read, false after `timeoutMs`. */
   whenCaughtUp(timeoutMs: number): Promise<boolean> {
-    if (this.isCaughtUp) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.off('caughtUp', done);
-        resolve(false);
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.once('caughtUp', done);
-    });
+    return this.follower.whenCaughtUp(timeoutMs);
   }
 
   get caughtUp(): boolean {
-    return this.isCaughtUp;
+    return this.follower.caughtUp;
   }
 
   /** Records on the topic this view has not read yet, as of its last fetch; undefined before one. */
   lag(): number | undefined {
-    if (this.lags.size === 0) return undefined;
-    let total = 0;
-    for (const lag of this.lags.values()) total += lag;
-    return total;
+    return this.follower.lag();
   }
 
   /** Live instances of `service` that take new work (status up), in a stable order. */
@@ -217,11 +128,8 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.sweepTimer);
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.disconnect();
+    await this.follower.stop();
   }
 
   /** Applies one raw message. Public so the parsing rules can be tested without a broker. */
@@ -260,21 +168,6 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     }
   }
 
-  private progress(partition: number, offset: bigint): void {
-    const target = this.catchUpTargets.get(partition);
-    if (target !== undefined && offset >= target) {
-      this.catchUpTargets.delete(partition);
-      this.checkCaughtUp();
-    }
-  }
-
-  private checkCaughtUp(): void {
-    if (!this.isCaughtUp && this.catchUpTargets.size === 0) {
-      this.isCaughtUp = true;
-      this.emit('caughtUp');
-    }
-  }
-
   private sweep(): void {
     const transition = this.liveness.update();
     if (transition === 'entered') {
@@ -304,35 +197,5 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         this.emit('removed', instance, 'expired');
       }
     }
-  }
-}
-
-/** Disconnects a consumer that may be broken, without waiting long for a broker that is gone. */
-async function disconnectQuietly(consumer: Consumer): Promise<void> {
-  await Promise.race([
-    consumer.disconnect().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
-  ]);
-}
-
-/**
- * The topic's offsets, retrying errors Kafka calls retriable (a partition whose leader moved or is
- * still being elected right after the topic was created) for a few seconds.
- */
-async function fetchOffsets(kafka: Kafka, topic: string, timeoutMs = 15_000) {
-  const admin = kafka.admin();
-  await admin.connect();
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      try {
-        return await admin.fetchTopicOffsets(topic);
-      } catch (error) {
-        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  } finally {
-    await admin.disconnect();
   }
 }

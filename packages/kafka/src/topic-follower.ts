@@ -20,6 +20,11 @@ export interface TopicFollowerOptions {
   readonly onMessage: (key: Buffer | null, value: Buffer | null, timestampMs: number) => void;
   /** The longest wait between two attempts to reach Kafka (they start at 200 ms). */
   readonly maxRetryDelayMs?: number;
+  /**
+   * Called whenever the follower hears from Kafka: its consumer connected, or a fetch returned (every
+   * `maxWaitTimeInMs` at the latest, records or not). Silence means lost contact.
+   */
+  readonly onContact?: () => void;
 }
 
 export interface TopicFollowerEvents {
@@ -184,8 +189,11 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       this.lags.set(payload.partition, Number(payload.offsetLag));
     });
+    const { onContact } = this.options;
+    if (onContact) consumer.on(consumer.events.FETCH, () => onContact());
     try {
       await consumer.connect();
+      onContact?.();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
