@@ -23,8 +23,10 @@ const NO_SEGMENTS: ReadonlyMap<string, Segment> = new Map();
 const compiledSegments = new WeakMap<Segment, Predicate>();
 
 /**
- * A flag ready to evaluate: validated once, its sets, regexes, segments and rollout ranges built once,
- * so {@link CompiledFlag.evaluate} is a few comparisons and one hash, and never throws.
+ * A flag ready to evaluate: validated once, its sets, RE2 patterns, segments and rollout ranges built
+ * once, so {@link CompiledFlag.evaluate} is a few comparisons and one hash, and never throws. A
+ * `matches` pattern RE2 cannot run (in a definition stored before patterns were checked) does not stop
+ * the flag from loading: it never matches; `unusablePatterns(definition)` lists such patterns.
  *
  * Order of evaluation: the kill switch (`enabled: false` → `offVariant`, reason `disabled`); then a
  * definition that refers to a segment missing from the map given at compile time serves `offVariant`
@@ -44,7 +46,9 @@ export class CompiledFlag {
   private readonly serveDefault: ServeFn;
 
   constructor(flag: Flag, segments: ReadonlyMap<string, Segment>) {
-    const validation = validateFlag(flag);
+    // A definition being loaded, perhaps stored before patterns were checked against RE2: one RE2
+    // cannot run loads, and never matches (see `unusablePatterns`).
+    const validation = validateFlag(flag, { unusablePatterns: 'allow' });
     if (!validation.ok) {
       const key = typeof (flag as Partial<Flag> | null)?.key === 'string' ? flag.key : undefined;
       throw new InvalidFlagError(key, validation.problems);
@@ -106,7 +110,8 @@ export class CompiledFlag {
 
 /**
  * Validates and compiles a flag for repeated evaluation, with the segments its rules refer to.
- * Throws {@link InvalidFlagError} for an invalid definition and {@link InvalidSegmentError} for an invalid
+ * Patterns RE2 cannot run are accepted here (they never match); `validateFlag` refuses them when a
+ * definition is written. Throws {@link InvalidFlagError} for an invalid definition and {@link InvalidSegmentError} for an invalid
  * segment it refers to; a segment missing from `segments` is not thrown (see {@link CompiledFlag}).
  */
 export function compileFlag(flag: Flag, segments: ReadonlyMap<string, Segment> = NO_SEGMENTS): CompiledFlag {
@@ -134,7 +139,7 @@ function segmentKeyOf(condition: Condition): string[] {
 function segmentPredicate(key: string, segment: Segment): Predicate {
   const cached = compiledSegments.get(segment);
   if (cached && segment.key === key) return cached;
-  const validation = validateSegment(segment);
+  const validation = validateSegment(segment, { unusablePatterns: 'allow' });
   if (!validation.ok) throw new InvalidSegmentError(key, validation.problems);
   if (validation.segment.key !== key) {
     throw new InvalidSegmentError(key, [

@@ -14,14 +14,15 @@ export type ConditionValue = string | number | boolean;
  * What an attribute condition checks. Every operator is false when the context lacks the attribute
  * (or holds something other than a string, number or boolean there) — `notIn` and `notEquals`
  * too, so "not in the blocked list" never matches a context that says nothing about itself.
- * Comparisons are strict: the number 5 does not equal the string '5'.
+ * Comparisons are strict: the number 5 does not equal the string '5'. `matches` patterns are RE2
+ * syntax, matched in time linear in the value's length (see `patterns.ts`).
  *
  * | operator                              | attribute          | values                      | true when                      |
  * | ------------------------------------- | ------------------ | --------------------------- | ------------------------------ |
  * | `in`, `notIn`                         | string/number/bool | one or more                 | it is (is not) one of them     |
  * | `equals`, `notEquals`                 | string/number/bool | exactly one                 | it is (is not) that value      |
  * | `startsWith`, `endsWith`, `contains`  | string             | one or more strings         | any of them matches            |
- * | `matches`                             | string             | one or more regex sources   | any regex finds a match        |
+ * | `matches`                             | string             | one or more RE2 patterns    | any pattern finds a match      |
  * | `lt`, `lte`, `gt`, `gte`              | number             | exactly one finite number   | attribute < (≤, >, ≥) value    |
  */
 export const OPERATORS = [

@@ -241,7 +241,31 @@ describe(validateFlag.name, () => {
       'a regex that does not compile',
       { 'rules[1].conditions[2].values': ['^2\\.', '([a-z]'] },
       'rules[1].conditions[2].values[1]',
-      'is not a valid regular expression: Invalid regular expression: /([a-z]/: Unterminated group',
+      'is not a pattern RE2 can run: missing closing ): `([a-z]`',
+    ],
+    [
+      'a lookahead, which RE2 does not have',
+      { 'rules[1].conditions[2].values': ['^(?=.*admin)'] },
+      'rules[1].conditions[2].values[0]',
+      'is not a pattern RE2 can run: invalid or unsupported Perl syntax: `(?=` (RE2 has no lookahead or lookbehind)',
+    ],
+    [
+      'a lookbehind',
+      { 'rules[1].conditions[2].values': ['(?<!staff)@example\\.com$'] },
+      'rules[1].conditions[2].values[0]',
+      '(RE2 has no lookahead or lookbehind)',
+    ],
+    [
+      'a backreference',
+      { 'rules[1].conditions[2].values': ['^(\\w)\\1'] },
+      'rules[1].conditions[2].values[0]',
+      'is not a pattern RE2 can run: invalid escape sequence: `\\1` (RE2 has no backreferences)',
+    ],
+    [
+      'a pattern compiling to too many instructions',
+      { 'rules[1].conditions[2].values': ['a[ab]{200}!'] },
+      'rules[1].conditions[2].values[0]',
+      'is too complex: it compiles to 204 instructions, at most 100; split it into several values',
     ],
     [
       'no values',
@@ -328,6 +352,18 @@ describe(validateFlag.name, () => {
       'offVariant',
       'defaultRule.rollout',
       'rules[1].conditions[2].operator',
+    ]);
+  });
+
+  it('accepts a pattern RE2 cannot run only for a definition stored before (unusablePatterns: allow)', () => {
+    const stored = withValues({ 'rules[1].conditions[2].values': ['^(?=.*admin)', '^2\\.'] });
+
+    expect(validateFlag(stored).ok).toBe(false);
+    expect(validateFlag(stored, { unusablePatterns: 'allow' }).ok).toBe(true);
+    // The other checks of a pattern still hold.
+    const tooLong = withValues({ 'rules[1].conditions[2].values': ['x'.repeat(501)] });
+    expect(problemsOf(tooLong, { unusablePatterns: 'allow' })).toEqual([
+      { field: 'rules[1].conditions[2].values[0]', problem: 'must be at most 500 characters; got 501' },
     ]);
   });
 

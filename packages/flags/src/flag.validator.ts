@@ -1,5 +1,5 @@
 import type { Flag } from './flag.js';
-import { checkCondition } from './internal/condition.validator.js';
+import { checkCondition, type UnusablePatterns } from './internal/condition.validator.js';
 import { checkJsonValue } from './internal/json-value.validator.js';
 import {
   type FieldProblem,
@@ -15,6 +15,7 @@ import { checkServe, checkVariantName } from './internal/serve.validator.js';
 import { LIMITS } from './limits.js';
 
 export type { FieldProblem } from './internal/problems.js';
+export type { UnusablePatterns } from './internal/condition.validator.js';
 
 export type FlagValidation =
   | { readonly ok: true; readonly flag: Flag }
@@ -23,6 +24,13 @@ export type FlagValidation =
 export interface ValidateFlagOptions {
   /** The segments that exist. When given, a rule referring to any other segment is a problem. */
   readonly segments?: { has(key: string): boolean };
+  /**
+   * A `matches` pattern RE2 cannot run (lookaround, backreferences, a syntax error, too complex):
+   * `refuse` (the default) makes it a problem at its field — a definition being written; `allow`
+   * accepts it — a definition stored or published before patterns were checked against RE2, which
+   * must still load: that pattern never matches (see `unusablePatterns` in `patterns.ts`).
+   */
+  readonly unusablePatterns?: UnusablePatterns;
 }
 
 const FLAG_FIELDS = ['key', 'description', 'enabled', 'variants', 'offVariant', 'defaultRule', 'rules'];
@@ -123,6 +131,7 @@ function checkRules(
         checkCondition(condition, indexPath(conditionsPath, at), problems, {
           allowSegments: true,
           segments: options.segments,
+          unusablePatterns: options.unusablePatterns ?? 'refuse',
         }),
       );
     }

@@ -25,9 +25,11 @@ export {
   validateFlag,
   type FieldProblem,
   type FlagValidation,
+  type UnusablePatterns,
   type ValidateFlagOptions,
 } from './flag.validator.js';
-export { validateSegment, type SegmentValidation } from './segment.validator.js';
+export { validateSegment, type SegmentValidation, type ValidateSegmentOptions } from './segment.validator.js';
+export { unusablePatterns } from './patterns.js';
 
 export { CompiledFlag, compileFlag, evaluate } from './compiled-flag.js';
 export { BUCKETS, bucketerFor, bucketOf } from './bucketing.js';

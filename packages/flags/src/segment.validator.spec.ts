@@ -64,7 +64,13 @@ describe(validateSegment.name, () => {
       'a bad regex',
       { ...VALID, conditions: [{ attribute: 'email', operator: 'matches', values: ['*@x'] }] },
       'conditions[0].values[0]',
-      'is not a valid regular expression',
+      'is not a pattern RE2 can run: missing argument to repetition operator: `*`',
+    ],
+    [
+      'a backreference',
+      { ...VALID, conditions: [{ attribute: 'email', operator: 'matches', values: ['(a)\\1'] }] },
+      'conditions[0].values[0]',
+      '(RE2 has no backreferences)',
     ],
   ])('refuses %s at the field it is in', (_name, input, field, problem) => {
     expect(problemsOf(input)).toEqual([{ field, problem: expect.stringContaining(problem) }]);

@@ -1,4 +1,4 @@
-import { checkCondition } from './internal/condition.validator.js';
+import { checkCondition, type UnusablePatterns } from './internal/condition.validator.js';
 import { type FieldProblem, indexPath, KEY_PATTERN, KEY_RULE, ProblemList } from './internal/problems.js';
 import { LIMITS } from './limits.js';
 import type { Segment } from './segment.js';
@@ -7,13 +7,18 @@ export type SegmentValidation =
   | { readonly ok: true; readonly segment: Segment }
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
+export interface ValidateSegmentOptions {
+  /** As in `ValidateFlagOptions`: `refuse` (the default) or `allow` patterns RE2 cannot run. */
+  readonly unusablePatterns?: UnusablePatterns;
+}
+
 const SEGMENT_FIELDS = ['key', 'description', 'includedUserIds', 'excludedUserIds', 'conditions'];
 
 /**
  * Checks a segment definition from outside and lists every problem with the field it is in, never
  * throwing. On success, `segment` is a copy of the input, typed.
  */
-export function validateSegment(input: unknown): SegmentValidation {
+export function validateSegment(input: unknown, options: ValidateSegmentOptions = {}): SegmentValidation {
   const problems = new ProblemList();
   const segment = problems.object(input, '', 'a JSON object describing a segment', SEGMENT_FIELDS);
   if (!segment) return { ok: false, problems: problems.problems };
@@ -40,7 +45,10 @@ export function validateSegment(input: unknown): SegmentValidation {
       what: 'conditions',
     });
     conditions?.forEach((condition, index) =>
-      checkCondition(condition, indexPath('conditions', index), problems, { allowSegments: false }),
+      checkCondition(condition, indexPath('conditions', index), problems, {
+        allowSegments: false,
+        unusablePatterns: options.unusablePatterns ?? 'refuse',
+      }),
     );
   }
 

@@ -47,6 +47,8 @@ const CASES: Case[] = [
   ['matches', ['^v2\\.[0-9]+$'], 'v2.13', true],
   ['matches', ['^v2\\.[0-9]+$'], 'v2.x', false],
   ['matches', ['^a', 'z$'], 'xyz', true],
+  ['matches', ['ada'], 'ADA', false], // case-sensitive…
+  ['matches', ['(?i)^ada$'], 'ADA', true], // …unless the pattern says (?i)
   ['lt', [18], 17, true],
   ['lt', [18], 18, false],
   ['lte', [18], 18, true],
@@ -82,7 +84,7 @@ describe(compileAttributeCondition.name, () => {
     expect(matches({ attribute: 'a', operator, values }, { a: undefined })).toBe(false);
   });
 
-  it('keeps no state between calls of a regex (no /g flag)', () => {
+  it('keeps no state between calls of a pattern', () => {
     const condition: AttributeCondition = { attribute: 'a', operator: 'matches', values: ['b'] };
     const predicate = compileAttributeCondition(condition);
     expect([predicate({ a: 'abc' }), predicate({ a: 'abc' }), predicate({ a: 'abc' })]).toEqual([

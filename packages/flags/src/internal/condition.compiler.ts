@@ -1,5 +1,6 @@
 import type { EvaluationContext } from '../evaluation.js';
 import type { AttributeCondition, ConditionValue } from '../flag.js';
+import { compilePattern } from './pattern.compiler.js';
 
 /** A compiled condition: true when it holds for the context. */
 export type Predicate = (context: EvaluationContext) => boolean;
@@ -41,12 +42,18 @@ export function compileAttributeCondition(condition: AttributeCondition): Predic
     case 'contains':
       return anyString(attribute, values as readonly string[], (value, part) => value.includes(part));
     case 'matches': {
-      // No flags: `test` on a regex without /g or /y keeps no state between calls.
-      const patterns = (values as readonly string[]).map((source) => new RegExp(source));
+      // RE2, linear in the value's length. A pattern it cannot run (stored before patterns were
+      // checked against RE2) never matches: see `unusablePatterns`.
+      const tests: ((value: string) => boolean)[] = [];
+      for (const source of values as readonly string[]) {
+        const compiled = compilePattern(source);
+        if (compiled.ok) tests.push(compiled.test);
+      }
+      if (tests.length === 0) return never;
       return (context) => {
         const value = context[attribute];
         if (typeof value !== 'string') return false;
-        for (const pattern of patterns) if (pattern.test(value)) return true;
+        for (const test of tests) if (test(value)) return true;
         return false;
       };
     }
@@ -79,6 +86,10 @@ export function compileAttributeCondition(condition: AttributeCondition): Predic
       };
     }
   }
+}
+
+function never(): boolean {
+  return false;
 }
 
 function isScalar(value: unknown): boolean {

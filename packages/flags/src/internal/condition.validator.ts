@@ -1,12 +1,21 @@
 import { OPERATORS, type Operator } from '../flag.js';
 import { LIMITS } from '../limits.js';
+import { compilePattern } from './pattern.compiler.js';
 import { fieldPath, indexPath, KEY_PATTERN, KEY_RULE, list, type ProblemList, show } from './problems.js';
+
+/**
+ * What a validator does with a `matches` pattern RE2 cannot run: `refuse` it (a problem at its field:
+ * for a definition being written), or `allow` it (for a definition stored or published before
+ * patterns were checked against RE2: it loads, and that pattern never matches).
+ */
+export type UnusablePatterns = 'refuse' | 'allow';
 
 export interface ConditionScope {
   /** Flags may refer to segments; segments may not refer to each other. */
   readonly allowSegments: boolean;
   /** When given, a reference to a segment it does not have is a problem. */
   readonly segments?: { has(key: string): boolean };
+  readonly unusablePatterns: UnusablePatterns;
 }
 
 const SINGLE_VALUE: ReadonlySet<Operator> = new Set(['equals', 'notEquals', 'lt', 'lte', 'gt', 'gte']);
@@ -46,7 +55,7 @@ export function checkCondition(
   }
   problems.string(condition.attribute, fieldPath(path, 'attribute'), { max: LIMITS.attributeLength });
   const operator = checkOperator(condition.operator, fieldPath(path, 'operator'), problems);
-  checkValues(condition.values, fieldPath(path, 'values'), operator, problems);
+  checkValues(condition.values, fieldPath(path, 'values'), operator, problems, scope.unusablePatterns);
 }
 
 function checkSegmentReference(value: unknown, path: string, problems: ProblemList, scope: ConditionScope) {
@@ -67,7 +76,13 @@ function checkOperator(value: unknown, path: string, problems: ProblemList): Ope
   return undefined;
 }
 
-function checkValues(value: unknown, path: string, operator: Operator | undefined, problems: ProblemList) {
+function checkValues(
+  value: unknown,
+  path: string,
+  operator: Operator | undefined,
+  problems: ProblemList,
+  unusablePatterns: UnusablePatterns,
+) {
   const single = operator !== undefined && SINGLE_VALUE.has(operator);
   if (single && Array.isArray(value) && value.length !== 1) {
     problems.add(path, `must hold exactly one value for ${operator}; got ${value.length}`);
@@ -75,10 +90,18 @@ function checkValues(value: unknown, path: string, operator: Operator | undefine
   }
   const values = problems.array(value, path, { min: 1, max: LIMITS.valuesPerCondition, what: 'values' });
   if (!values) return;
-  values.forEach((entry, index) => checkValue(entry, indexPath(path, index), operator, problems));
+  values.forEach((entry, index) =>
+    checkValue(entry, indexPath(path, index), operator, problems, unusablePatterns),
+  );
 }
 
-function checkValue(value: unknown, path: string, operator: Operator | undefined, problems: ProblemList) {
+function checkValue(
+  value: unknown,
+  path: string,
+  operator: Operator | undefined,
+  problems: ProblemList,
+  unusablePatterns: UnusablePatterns,
+) {
   if (operator !== undefined && NUMBER_VALUES.has(operator)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       problems.add(path, `must be a finite number for ${operator}; got ${show(value)}`);
@@ -89,7 +112,7 @@ function checkValue(value: unknown, path: string, operator: Operator | undefined
     if (typeof value !== 'string') {
       problems.add(path, `must be a string for ${operator}; got ${show(value)}`);
     } else if (operator === 'matches') {
-      checkPattern(value, path, problems);
+      checkPattern(value, path, problems, unusablePatterns);
     }
     return;
   }
@@ -100,14 +123,12 @@ function checkValue(value: unknown, path: string, operator: Operator | undefined
   if (!scalar) problems.add(path, `must be a string, a finite number or a boolean; got ${show(value)}`);
 }
 
-function checkPattern(source: string, path: string, problems: ProblemList) {
+function checkPattern(source: string, path: string, problems: ProblemList, unusable: UnusablePatterns) {
   if (source.length > LIMITS.patternLength) {
     problems.add(path, `must be at most ${LIMITS.patternLength} characters; got ${source.length}`);
     return;
   }
-  try {
-    new RegExp(source);
-  } catch (error) {
-    problems.add(path, `is not a valid regular expression: ${(error as Error).message}`);
-  }
+  if (unusable === 'allow') return;
+  const compiled = compilePattern(source);
+  if (!compiled.ok) problems.add(path, compiled.problem);
 }
