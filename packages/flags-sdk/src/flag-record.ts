@@ -117,8 +117,11 @@ export function checkFlagRecord(json: unknown): ParsedRecord {
     return { ok: true, record: { v: FLAG_RECORD_VERSION, kind, key, version, deleted, definition } };
   }
   // The segments a flag refers to are not checked here: they may arrive later, and until they do the
-  // flag fails closed (see CompiledFlag), as flags-service would never publish it that way.
-  const validation = kind === 'flag' ? validateFlag(definition) : validateSegment(definition);
+  // flag fails closed (see CompiledFlag), as flags-service would never publish it that way. A pattern
+  // RE2 cannot run (published before flags-service checked patterns) is allowed: it never matches, and
+  // the client logs it (see FlagsClient), rather than dropping the whole definition.
+  const allow = { unusablePatterns: 'allow' } as const;
+  const validation = kind === 'flag' ? validateFlag(definition, allow) : validateSegment(definition, allow);
   if (!validation.ok) {
     const problem = validation.problems.map((p) => (p.field ? `${p.field} ${p.problem}` : p.problem));
     return invalid('invalid_definition', `${what}: ${problem.join('; ')}`);

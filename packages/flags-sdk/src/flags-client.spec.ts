@@ -119,6 +119,39 @@ describe(FlagsClient.name, () => {
     expect(client.evaluate('search', { userId: 'u-1' }).value).toBe(false);
   });
 
+  it('applies a definition published with a pattern RE2 cannot run: it never matches, one warning', () => {
+    const { client, logs, feed } = clientWith();
+    const flag = fixedFlag('staff-only', 'on', true);
+    feed(
+      flagMessage(
+        {
+          ...flag,
+          rules: [
+            {
+              conditions: [
+                { attribute: 'email', operator: 'matches', values: ['^(?!guest)', '@example\\.com$'] },
+              ],
+              serve: { variant: 'off' },
+            },
+          ],
+        },
+        3,
+      ),
+    );
+
+    expect(client.evaluate('staff-only', { email: 'guest@corp.org' }).variant).toBe('on');
+    expect(client.evaluate('staff-only', { email: 'ada@example.com' }).variant).toBe('off');
+    const warnings = logs.matching('patterns RE2 cannot run', (line) => line.level === 'warn');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        kind: 'flag',
+        key: 'staff-only',
+        version: 3,
+        problems: [{ field: 'rules[0].conditions[0].values[0]', problem: expect.stringContaining('(?!') }],
+      }),
+    ]);
+  });
+
   it('ignores an invalid message with one warning saying why, and keeps serving what it had', () => {
     const { client, logs, events, feed } = clientWith();
     feed(flagMessage(fixedFlag('theme', 'dark', 'dark'), 1));

@@ -2,7 +2,13 @@ import { EventEmitter } from 'node:events';
 
 import type { Kafka } from 'kafkajs';
 
-import type { CompiledFlag, Evaluation, EvaluationContext, JsonValue } from '@platform/flags';
+import {
+  unusablePatterns,
+  type CompiledFlag,
+  type Evaluation,
+  type EvaluationContext,
+  type JsonValue,
+} from '@platform/flags';
 import { TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
@@ -265,7 +271,18 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       return;
     }
     if (source === 'topic') this.snapshots?.changed();
+    if (!record.deleted) this.warnOfUnusablePatterns(record);
     this.emitChange(result.change, source);
+  }
+
+  /** Once per version applied: a pattern RE2 cannot run (published before it was checked) never matches. */
+  private warnOfUnusablePatterns(record: FlagRecord & { deleted: false }): void {
+    const problems = unusablePatterns(record.definition);
+    if (problems.length === 0) return;
+    this.options.logger.warn(
+      { kind: record.kind, key: record.key, version: record.version, problems },
+      'a flags definition has patterns RE2 cannot run; they never match',
+    );
   }
 
   private emitChange(change: AppliedChange, source: ChangeDetails['source']): void {
