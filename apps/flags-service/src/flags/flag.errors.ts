@@ -18,6 +18,25 @@ export class SegmentNotFoundError extends PlatformError {
   }
 }
 
+/**
+ * The database did not answer an evaluation in time (or failed), and this instance holds no compiled
+ * copy of the flag to answer from: 503, try again shortly.
+ */
+export class FlagsUnavailableError extends PlatformError {
+  readonly code = 'flags_unavailable';
+  readonly kind = 'unavailable';
+
+  constructor(key: string, cause: unknown) {
+    super(
+      `flag ${key} cannot be evaluated now: the flags database did not answer, and this instance does not hold it`,
+      {
+        cause,
+        retryAfterSeconds: 1,
+      },
+    );
+  }
+}
+
 /** A segment that flags still refer to cannot be deleted: they would fail closed for everyone. */
 export class SegmentInUseError extends PlatformError {
   readonly code = 'segment_in_use';

@@ -5,16 +5,20 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Param,
   Post,
   Put,
   Res,
   UseGuards,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-import { compileFlag, InvalidFlagError, validateFlag, type Evaluation } from '@platform/flags';
-import { ACTOR_HEADER, actorOf, AdminTokenGuard, ZodPipe } from '@platform/service-kit';
+import { InvalidFlagError, validateFlag, type Evaluation } from '@platform/flags';
+import { PG_POOL, type Pool } from '@platform/postgres';
+import { ACTOR_HEADER, actorOf, AdminTokenGuard, ServiceContext, ZodPipe } from '@platform/service-kit';
 
 import {
   booleanFlag,
@@ -25,15 +29,42 @@ import {
   withUrlKey,
   type EvaluateDto,
 } from './dto/put-flag.dto.js';
+import { CompiledFlags } from './compiled-flags.js';
 import { toJson, type AuditEntryJson, type FlagJson } from './flag.js';
+import { FlagChangeListener } from './flag-change.listener.js';
 import { FlagNotFoundError } from './flag.errors.js';
 import { FlagsRepository } from './flags.repository.js';
 
 const keyPipe = () => new ZodPipe(flagKeySchema, 'flag key');
 
 @Controller('flags')
-export class FlagsController {
-  constructor(private readonly flags: FlagsRepository) {}
+export class FlagsController implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** What `evaluate` answers from: each flag compiled once per version, dropped when it changes. */
+  private readonly compiled: CompiledFlags;
+  /** Changes committed by any instance, from PostgreSQL's NOTIFY. */
+  private readonly changes: FlagChangeListener;
+
+  constructor(
+    private readonly flags: FlagsRepository,
+    @Inject(PG_POOL) pool: Pool,
+    context: ServiceContext,
+  ) {
+    // Built here rather than as providers: this controller is their only user, and the repository's
+    // `committed` event reaches them from the segments controller's writes too.
+    this.compiled = new CompiledFlags({ source: flags, logger: context.logger });
+    this.changes = new FlagChangeListener({ pool, logger: context.logger });
+    flags.on('committed', (change) => this.compiled.changed(change));
+    this.changes.on('change', (change) => this.compiled.changed(change));
+    this.changes.on('resync', () => this.compiled.resync());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.changes.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.changes.stop();
+  }
 
   /** `GET /flags` → every flag, by key. */
   @Get()
@@ -93,7 +124,8 @@ export class FlagsController {
 
   /**
    * `POST /flags/{key}/evaluate {context}` → `{value, variant, reason, …}`: what the flag serves that
-   * context, computed by the same core as every SDK.
+   * context, computed by the same core as every SDK, from the flag compiled once per version (see
+   * {@link CompiledFlags}): no query while the flag is held, also while the database is down or hung.
    */
   @Post(':key/evaluate')
   @HttpCode(200)
@@ -101,11 +133,8 @@ export class FlagsController {
     @Param('key', keyPipe()) key: string,
     @Body(new ZodPipe(evaluateSchema, 'evaluation')) body: EvaluateDto,
   ): Promise<Evaluation & { key: string; version: number }> {
-    const [flag, segments] = await Promise.all([this.flags.findFlag(key), this.flags.listSegments()]);
-    if (!flag) throw new FlagNotFoundError(key);
-    const bySegmentKey = new Map(segments.map((segment) => [segment.definition.key, segment.definition]));
-    const evaluation = compileFlag(flag.definition, bySegmentKey).evaluate(body.context);
-    return { key, version: flag.version, ...evaluation };
+    const { evaluation, version } = await this.compiled.evaluate(key, body.context);
+    return { key, version, ...evaluation };
   }
 
   /** `GET /flags/{key}/audit` → every change to the flag: who, when, before and after. */

@@ -1,15 +1,26 @@
+import { EventEmitter } from 'node:events';
+
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Flag as FlagDefinition, Segment as SegmentDefinition } from '@platform/flags';
 import { PG_POOL, withTransaction, type Pool, type PoolClient } from '@platform/postgres';
 
 import type { AuditEntryJson, StoredFlag, StoredSegment } from './flag.js';
+import { changePayload, type FlagChange } from './flag-change.js';
 import { FlagNotFoundError, SegmentInUseError, SegmentNotFoundError } from './flag.errors.js';
 
 type Entity = 'flag' | 'segment';
 
-/** PostgreSQL NOTIFY channel that wakes the publisher when a change commits. */
+/**
+ * PostgreSQL NOTIFY channel told of every change when it commits, with the change as JSON (see
+ * `flag-change.ts`): it wakes the publisher, and tells every instance's compiled flags what changed.
+ */
 export const FLAG_EVENTS_CHANNEL = 'flag_events';
+
+export interface FlagsRepositoryEvents {
+  /** A change this instance made has committed (emitted before the call that made it returns). */
+  committed: [change: FlagChange];
+}
 
 interface DefinitionRow<D> {
   definition: D;
@@ -36,22 +47,26 @@ const NEXT_VERSION = (entity: Entity) =>
  * Flags and segments in PostgreSQL. Every change runs in one transaction with its audit entry: the
  * current definition is locked, the next one is computed from it (and validated by the caller's
  * `next`, which may throw — then nothing is stored), written with the next version, and audited.
+ * Once it commits, the repository emits `committed`, so what this instance holds compiled is
+ * dropped before the write is answered (read-your-writes on the instance that took it).
  */
 @Injectable()
-export class FlagsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+export class FlagsRepository extends EventEmitter<FlagsRepositoryEvents> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    super();
+  }
 
   /**
    * Creates or replaces flag `key` with `next(current, segmentKeys)`. Every segment is locked (FOR
    * SHARE) until the transaction ends, so none the flag refers to can be deleted in between; flag
    * changes are rare enough that locking them all costs nothing worth a finer lock.
    */
-  putFlag(
+  async putFlag(
     key: string,
     actor: string,
     next: (current: FlagDefinition | undefined, segments: ReadonlySet<string>) => FlagDefinition,
   ): Promise<{ flag: StoredFlag; created: boolean }> {
-    return withTransaction(this.pool, async (client) => {
+    const written = await withTransaction(this.pool, async (client) => {
       const segments = await client.query<{ key: string }>('SELECT key FROM segments FOR SHARE');
       const { stored: flag, created } = await this.put(
         client,
@@ -62,17 +77,21 @@ export class FlagsRepository {
       );
       return { flag, created };
     });
+    this.emit('committed', { kind: 'flag', key, version: written.flag.version });
+    return written;
   }
 
-  putSegment(
+  async putSegment(
     key: string,
     actor: string,
     next: (current: SegmentDefinition | undefined) => SegmentDefinition,
   ): Promise<{ segment: StoredSegment; created: boolean }> {
-    return withTransaction(this.pool, async (client) => {
+    const written = await withTransaction(this.pool, async (client) => {
       const { stored: segment, created } = await this.put(client, 'segment', key, actor, next);
       return { segment, created };
     });
+    this.emit('committed', { kind: 'segment', key, version: written.segment.version });
+    return written;
   }
 
   private async put<D extends { key: string; enabled?: boolean; description?: string }>(
@@ -112,12 +131,13 @@ export class FlagsRepository {
   }
 
   async deleteFlag(key: string, actor: string): Promise<void> {
-    await withTransaction(this.pool, (client) => this.remove(client, 'flag', key, actor));
+    const version = await withTransaction(this.pool, (client) => this.remove(client, 'flag', key, actor));
+    this.emit('committed', { kind: 'flag', key, version });
   }
 
   /** Deletes a segment that no flag refers to. */
   async deleteSegment(key: string, actor: string): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
+    const version = await withTransaction(this.pool, async (client) => {
       const users = await client.query<{ key: string }>(
         `SELECT key FROM flags
          WHERE jsonb_path_exists(definition, '$.rules[*].conditions[*] ? (@.segment == $k || @.notSegment == $k)',
@@ -130,11 +150,13 @@ export class FlagsRepository {
           key,
           users.rows.map((row) => row.key),
         );
-      await this.remove(client, 'segment', key, actor);
+      return this.remove(client, 'segment', key, actor);
     });
+    this.emit('committed', { kind: 'segment', key, version });
   }
 
-  private async remove(client: PoolClient, entity: Entity, key: string, actor: string): Promise<void> {
+  /** Deletes the row and audits it; the deletion's version. */
+  private async remove(client: PoolClient, entity: Entity, key: string, actor: string): Promise<number> {
     const { rows } = await client.query<DefinitionRow<unknown>>(
       `DELETE FROM ${TABLE[entity]} WHERE key = $1 RETURNING ${COLUMNS}`,
       [key],
@@ -143,9 +165,10 @@ export class FlagsRepository {
     if (!before) throw entity === 'flag' ? new FlagNotFoundError(key) : new SegmentNotFoundError(key);
     await this.audit(client, entity, key, 'delete', before.version + 1n, actor, before, undefined);
     await this.event(client, entity, key, before.version + 1n, undefined);
+    return Number(before.version + 1n);
   }
 
-  /** The change as the outbox row the publisher sends, then a wake-up call to the publisher. */
+  /** The change as the outbox row the publisher sends, then a notification of it, sent at commit. */
   private async event(
     client: PoolClient,
     entity: Entity,
@@ -163,7 +186,10 @@ export class FlagsRepository {
         definition === undefined ? null : JSON.stringify(definition),
       ],
     );
-    await client.query(`SELECT pg_notify('${FLAG_EVENTS_CHANNEL}', '')`);
+    await client.query('SELECT pg_notify($1, $2)', [
+      FLAG_EVENTS_CHANNEL,
+      changePayload({ kind: entity, key, version: Number(version) }),
+    ]);
   }
 
   private async audit(
@@ -212,6 +238,16 @@ export class FlagsRepository {
       [key],
     );
     return rows[0] ? stored(rows[0]) : undefined;
+  }
+
+  /** The segments with these keys that exist. */
+  async findSegments(keys: readonly string[]): Promise<StoredSegment[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.pool.query<DefinitionRow<SegmentDefinition>>(
+      `SELECT ${COLUMNS} FROM segments WHERE key = ANY($1::text[])`,
+      [keys],
+    );
+    return rows.map(stored);
   }
 
   async listSegments(): Promise<StoredSegment[]> {
