@@ -4,9 +4,15 @@
 //   (b) a flag with 2 rules (an attribute condition, then a segment with an include list and two
 //       conditions) and a 30% rollout as the default rule — most contexts test both rules, then hash;
 //   (c) the same flag through `evaluate(flag, context, segments)`, which validates and compiles on
-//       every call: what skipping `compileFlag` once per definition would cost.
+//       every call: what skipping `compileFlag` once per definition would cost;
+//   (d) a flag whose one rule is a `matches` condition (an e-mail pattern) that every context tests;
+//   (e) a hostile `matches` pattern, `(a+)+$`, against a 21-character value `aaaa…a!`, where a
+//       backtracking engine takes 2^20 steps (one call at a time);
+//   (f) the same against a 100 KB value: a backtracking engine would never finish (`--no-large` skips it).
 // References measured in the same run, over the same contexts: reading the context's userId (the
-// loop's own cost) and a Map lookup by userId (a "cheap" operation to compare with).
+// loop's own cost), a Map lookup by userId (a "cheap" operation to compare with), and (d)'s pattern
+// through V8's own backtracking `RegExp.prototype.test` on the same e-mails (the engine `matches`
+// used before RE2).
 // Every case walks 1,000 distinct precomputed contexts in turn; ROUNDS rounds of SECONDS each after a
 // warm-up round, median round reported.
 //
@@ -55,6 +61,37 @@ const plainFlag = {
   offVariant: 'off',
   defaultRule: { variant: 'on' },
 };
+const EMAIL_PATTERN = '^[a-z0-9.-]+@(example|corp)\\.com$';
+const matchFlag = {
+  key: 'staff-by-pattern',
+  enabled: true,
+  variants: { on: true, off: false },
+  offVariant: 'off',
+  rules: [
+    {
+      id: 'staff',
+      conditions: [{ attribute: 'email', operator: 'matches', values: [EMAIL_PATTERN] }],
+      serve: { variant: 'on' },
+    },
+  ],
+  defaultRule: { variant: 'off' },
+};
+const hostileFlag = {
+  key: 'hostile-pattern',
+  enabled: true,
+  variants: { on: true, off: false },
+  offVariant: 'off',
+  rules: [
+    {
+      conditions: [{ attribute: 'probe', operator: 'matches', values: ['(a+)+$'] }],
+      serve: { variant: 'on' },
+    },
+  ],
+  defaultRule: { variant: 'off' },
+};
+const hostileShort = { userId: 'user-1', probe: `${'a'.repeat(20)}!` };
+const hostileLarge = { userId: 'user-1', probe: `${'a'.repeat(100_000)}!` };
+
 const richFlag = {
   key: 'new-checkout',
   enabled: true,
@@ -87,9 +124,21 @@ function rate(name, once) {
   return result;
 }
 
+/** Calls per second of `once()` on one input, one call per batch: for calls that may take milliseconds. */
+function slowRate(name, once) {
+  const result = tightLoopRate(() => once(), { rounds: ROUNDS, seconds: SECONDS, batch: 1 });
+  log(`${name}: ${fmt(result.median)} (last result ${JSON.stringify(result.last)})`);
+  return result;
+}
+
 const fmt = (perSecond) =>
-  perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M/s` : `${(perSecond / 1e3).toFixed(1)} k/s`;
+  perSecond >= 1e6
+    ? `${(perSecond / 1e6).toFixed(2)} M/s`
+    : perSecond >= 1e3
+      ? `${(perSecond / 1e3).toFixed(1)} k/s`
+      : `${perSecond.toFixed(1)} /s`;
 const ns = (perSecond) => (1e9 / perSecond).toFixed(1);
+const LARGE = args['no-large'] !== true;
 
 log(`evaluate: ${machine()}; load average ${loadavg()}`);
 log(`${ROUNDS} rounds × ${SECONDS} s per case (after one warm-up round), median round; ${CONTEXTS} contexts`);
@@ -118,6 +167,17 @@ const b = rate('(b) 2 rules + segment + 30% rollout', (context) => rich.evaluate
 const c = rate('(c) (b) via evaluate(), compiling per call', (context) =>
   evaluate(richFlag, context, segments),
 );
+const matching = compileFlag(matchFlag);
+const d = rate('(d) one `matches` rule (e-mail pattern)', (context) => matching.evaluate(context));
+const v8Pattern = new RegExp(EMAIL_PATTERN);
+const v8 = rate("(d)'s pattern through V8's RegExp.test (reference)", (context) =>
+  v8Pattern.test(context.email),
+);
+const hostile = compileFlag(hostileFlag);
+const e = slowRate('(e) `(a+)+$` against 20 × a + !', () => hostile.evaluate(hostileShort));
+const f = LARGE
+  ? slowRate('(f) `(a+)+$` against 100,000 × a + !', () => hostile.evaluate(hostileLarge))
+  : undefined;
 const quiet = disturbance.stop();
 
 const row = (name, r, goal) => [
@@ -135,6 +195,10 @@ printTable(
     row('(a) plain boolean flag, `compileFlag(…).evaluate`', a, true),
     row('(b) 2 rules + segment + 30% rollout, `compileFlag(…).evaluate`', b, true),
     row('(c) as (b), `evaluate(flag, context, segments)` per call', c, false),
+    row('(d) one `matches` rule, `^[a-z0-9.-]+@(example|corp)\\.com$` on e-mails', d, true),
+    row('(e) `matches` `(a+)+$` against `aaaaaaaaaaaaaaaaaaaa!` (21 characters)', e, false),
+    ...(f ? [row('(f) `matches` `(a+)+$` against 100,000 × `a` + `!`', f, false)] : []),
+    row("(d)'s pattern alone through V8's `RegExp.test` (reference)", v8, false),
     row('`map.get(context.userId)` (reference)', lookup, false),
     row('`context.userId` (loop floor)', floor, false),
   ],
