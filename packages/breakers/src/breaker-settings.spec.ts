@@ -37,7 +37,8 @@ describe(validateBreakerSettings.name, () => {
           field: 'tripAfter',
           problem:
             'is not a breaker setting (known: errorThresholdPercentage, volumeThreshold, rollingWindowMs, ' +
-            'rollingBuckets, resetTimeoutMs, callTimeoutMs, halfOpenMaxProbes)',
+            'rollingBuckets, resetTimeoutMs, callTimeoutMs, halfOpenMaxProbes, slidingWindowCalls, ' +
+            'slowCallDurationMs, slowCallRateThreshold)',
         },
       ],
     });
@@ -86,6 +87,70 @@ describe(validateBreakerSettings.name, () => {
     expect(validateBreakerSettings(JSON.parse('{"toString": 1}'))).toMatchObject({
       ok: false,
       problems: [{ field: 'toString' }],
+    });
+  });
+
+  it('defaults to the time window with no slow-call rule: the behaviour before these settings', () => {
+    expect(DEFAULT_BREAKER_SETTINGS).toMatchObject({
+      slidingWindowCalls: 0,
+      slowCallDurationMs: 0,
+      slowCallRateThreshold: 100,
+    });
+  });
+
+  it('refuses bad window and slow-call values, one problem each', () => {
+    expect(
+      validateBreakerSettings({ slidingWindowCalls: 2.5, slowCallDurationMs: -1, slowCallRateThreshold: 0 }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        { field: 'slidingWindowCalls', problem: 'must be a whole number, got 2.5' },
+        { field: 'slowCallDurationMs', problem: 'must not be negative, got -1 ms' },
+        { field: 'slowCallRateThreshold', problem: 'must be between 1% and 100%, got 0%' },
+      ],
+    });
+    expect(validateBreakerSettings({ slidingWindowCalls: 2_000_000, slowCallRateThreshold: 101 })).toEqual({
+      ok: false,
+      problems: [
+        { field: 'slidingWindowCalls', problem: 'must be between 0 and 1000000, got 2000000' },
+        { field: 'slowCallRateThreshold', problem: 'must be between 1% and 100%, got 101%' },
+      ],
+    });
+  });
+
+  it('refuses a count window that can never hold the volume threshold', () => {
+    expect(validateBreakerSettings({ slidingWindowCalls: 5, volumeThreshold: 10 })).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'slidingWindowCalls',
+          problem:
+            'must be at least volumeThreshold (10), or the window never holds enough calls to open the ' +
+            'breaker; got 5 (0 = the rolling time window)',
+        },
+      ],
+    });
+    expect(validateBreakerSettings({ slidingWindowCalls: 10, volumeThreshold: 10 })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('refuses a slow-call duration no call reaches before its call timeout', () => {
+    expect(validateBreakerSettings({ callTimeoutMs: 2_000, slowCallDurationMs: 2_000 })).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'slowCallDurationMs',
+          problem:
+            'must be below callTimeoutMs (2000 ms), or no call is ever slow: each times out first; got 2000 ms',
+        },
+      ],
+    });
+    expect(validateBreakerSettings({ callTimeoutMs: 2_000, slowCallDurationMs: 1_999 })).toMatchObject({
+      ok: true,
+    });
+    expect(validateBreakerSettings({ callTimeoutMs: 0, slowCallDurationMs: 60_000 })).toMatchObject({
+      ok: true,
     });
   });
 });

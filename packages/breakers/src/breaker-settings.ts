@@ -8,7 +8,10 @@ export interface BreakerSettings {
    * 50 opens at 6 failures of 10 calls, not at 5; 100 never opens). 1..100.
    */
   readonly errorThresholdPercentage: number;
-  /** Calls the window must hold before the breaker may open at all, so 1 failure of 1 call does not trip it. */
+  /**
+   * Calls the window must hold before the breaker may open at all (by either rule), so 1 failure of
+   * 1 call does not trip it.
+   */
   readonly volumeThreshold: number;
   /** Length of the rolling window the error percentage is measured over, in ms. */
   readonly rollingWindowMs: number;
@@ -24,6 +27,25 @@ export interface BreakerSettings {
    * settles keeps the breaker half-open.
    */
   readonly halfOpenMaxProbes: number;
+  /**
+   * Which window the trip rules judge: 0 = the rolling time window above (opossum's, the default);
+   * N ≥ 1 = the outcomes of the last N calls (a count window, like Resilience4j's COUNT_BASED). Must be
+   * at least `volumeThreshold`, which still sets the calls the window must hold before either rule
+   * may open the breaker.
+   */
+  readonly slidingWindowCalls: number;
+  /**
+   * A call running longer than this is a slow call, in ms; 0 = no slow-call rule. A call still running
+   * past it is counted slow as soon as the breaker looks (when it admits a call or reports its state),
+   * without waiting for it to finish. Must be below `callTimeoutMs` when that is set.
+   */
+  readonly slowCallDurationMs: number;
+  /**
+   * Opens when the share of slow calls in the window is *at or above* this percentage (Resilience4j's
+   * rule: 100 opens when every call in the window is slow; unlike the error rule, which is opossum's
+   * "above"). Only with `slowCallDurationMs` set. 1..100.
+   */
+  readonly slowCallRateThreshold: number;
 }
 
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = Object.freeze({
@@ -34,6 +56,9 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = Object.freeze({
   resetTimeoutMs: 10_000,
   callTimeoutMs: 10_000,
   halfOpenMaxProbes: 1,
+  slidingWindowCalls: 0,
+  slowCallDurationMs: 0,
+  slowCallRateThreshold: 100,
 });
 
 /** One thing wrong with one field; reads as a sentence: `${field} ${problem}`. Same shape as the service kit's. */
@@ -48,6 +73,9 @@ export type SettingsValidation =
 
 /** Node's timers fire after 1 ms when asked for more than this, so longer times are refused. */
 export const MAX_TIMER_MS = 2_147_483_647;
+
+/** The largest count window: one byte per call, so at most 1 MB per breaker. */
+export const MAX_WINDOW_CALLS = 1_000_000;
 
 interface FieldRule {
   readonly min: number;
@@ -64,14 +92,18 @@ const RULES: { readonly [K in keyof BreakerSettings]: FieldRule } = {
   resetTimeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true, unit: ' ms' },
   callTimeoutMs: { min: 0, max: MAX_TIMER_MS, integer: true, unit: ' ms' },
   halfOpenMaxProbes: { min: 1, max: 10_000, integer: true },
+  slidingWindowCalls: { min: 0, max: MAX_WINDOW_CALLS, integer: true },
+  slowCallDurationMs: { min: 0, max: MAX_TIMER_MS, integer: true, unit: ' ms' },
+  slowCallRateThreshold: { min: 1, max: 100, integer: false, unit: '%' },
 };
 
 export const BREAKER_SETTING_FIELDS = Object.keys(RULES) as readonly (keyof BreakerSettings)[];
 
 /**
  * Checks a partial update (typically a parsed JSON body) and merges it over `base`. Reports every
- * problem at once: unknown fields, wrong types, negative numbers, values out of range, and a window
- * that does not split evenly into its buckets.
+ * problem at once: unknown fields, wrong types, negative numbers, values out of range, a window
+ * that does not split evenly into its buckets, a count window smaller than the volume threshold, and
+ * a slow-call duration no call can reach before it times out.
  */
 export function validateBreakerSettings(
   partial: unknown,
@@ -99,13 +131,42 @@ export function validateBreakerSettings(
     else merged[field] = value as number;
   }
   const settings = merged as unknown as BreakerSettings;
-  const fieldsOk = !problems.some((p) => p.field === 'rollingWindowMs' || p.field === 'rollingBuckets');
-  if (fieldsOk && settings.rollingWindowMs % settings.rollingBuckets !== 0) {
+  const failed = new Set(problems.map((p) => p.field));
+  const fieldsOk = (...fields: (keyof BreakerSettings)[]) => !fields.some((field) => failed.has(field));
+  if (
+    fieldsOk('rollingWindowMs', 'rollingBuckets') &&
+    settings.rollingWindowMs % settings.rollingBuckets !== 0
+  ) {
     problems.push({
       field: 'rollingWindowMs',
       problem:
         `must split evenly into rollingBuckets: ${settings.rollingWindowMs} ms in ` +
         `${settings.rollingBuckets} buckets leaves a remainder of ${settings.rollingWindowMs % settings.rollingBuckets} ms`,
+    });
+  }
+  if (
+    fieldsOk('slidingWindowCalls', 'volumeThreshold') &&
+    settings.slidingWindowCalls > 0 &&
+    settings.slidingWindowCalls < settings.volumeThreshold
+  ) {
+    problems.push({
+      field: 'slidingWindowCalls',
+      problem:
+        `must be at least volumeThreshold (${settings.volumeThreshold}), or the window never holds enough ` +
+        `calls to open the breaker; got ${settings.slidingWindowCalls} (0 = the rolling time window)`,
+    });
+  }
+  if (
+    fieldsOk('slowCallDurationMs', 'callTimeoutMs') &&
+    settings.slowCallDurationMs > 0 &&
+    settings.callTimeoutMs > 0 &&
+    settings.slowCallDurationMs >= settings.callTimeoutMs
+  ) {
+    problems.push({
+      field: 'slowCallDurationMs',
+      problem:
+        `must be below callTimeoutMs (${settings.callTimeoutMs} ms), or no call is ever slow: each times out ` +
+        `first; got ${settings.slowCallDurationMs} ms`,
     });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, settings: Object.freeze(settings) };

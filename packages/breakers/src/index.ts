@@ -3,6 +3,7 @@ export {
   type BreakerSettings,
   DEFAULT_BREAKER_SETTINGS,
   MAX_TIMER_MS,
+  MAX_WINDOW_CALLS,
   type SettingsProblem,
   type SettingsValidation,
   validateBreakerSettings,
