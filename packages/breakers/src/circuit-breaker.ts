@@ -8,8 +8,8 @@
  *   flight itself; the first probe to finish decides: success closes, failure re-opens.
  * - **Each half-open starts a fresh opossum instance**, so the window that tripped the breaker
  *   cannot trip it again on the first error after it recovers (opossum alone keeps those failures).
- * - **Open is timed here**, so a settings update can honour the time already spent open (opossum,
- *   restored open, restarts the whole reset timeout).
+ * - **Open is timed here** (internal/phases.ts), so a settings update can honour the time already
+ *   spent open.
  * - **Per-call AbortSignal.** Opossum's `abortController` option is one controller for all calls;
  *   here each call with a `callTimeoutMs` gets its own, fired when that call times out (a call
  *   without one gets {@link NEVER_ABORTED}: a controller per call would cost more than the breaker).
@@ -17,58 +17,35 @@
  * - **A closed call without a timeout skips opossum's call machinery**: its success is written
  *   into opossum's window directly, its failure is replayed through opossum (which counts it and
  *   applies the trip rule). bench/breakers/breaker-cost.mjs measures both paths.
+ * - **A count window and a slow-call rule** (`slidingWindowCalls`, `slowCallDurationMs`), which
+ *   opossum lacks, live in a {@link CallLedger}. With both off (the defaults) there is no ledger and
+ *   every path above runs as it did before they existed.
  */
-import { NEVER_ABORTED } from './signals.js';
+import type { BreakerState, CircuitBreakerEvents, FailureReason } from './breaker-events.js';
 import {
   type BreakerSettings,
   DEFAULT_BREAKER_SETTINGS,
   validateBreakerSettings,
 } from './breaker-settings.js';
+import { breakerStats, type BreakerStats } from './breaker-stats.js';
+import { CallLedger, ledgerCall, type LedgerCall } from './call-ledger.js';
+import { NO_CALLS, Outcome } from './call-window.js';
 import {
   BreakerShutdownError,
   CallTimeoutError,
   CircuitOpenError,
   InvalidBreakerSettingsError,
 } from './errors.js';
-import {
-  createOpossumCircuit,
-  isOpossumError,
-  isOpossumTimeout,
-  type CarriedCounts,
-  type OpossumCircuit,
-} from './internal/opossum-circuit.js';
+import { now } from './internal/clock.js';
+import { type CarriedCounts, isOpossumError, isOpossumTimeout } from './internal/opossum-circuit.js';
+import { OpossumWindow } from './internal/opossum-window.js';
+import { type HalfOpen, Phases } from './internal/phases.js';
+import { type Call, FailedResult, runCall, trackedCall } from './internal/tracked-call.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
+import { NEVER_ABORTED } from './signals.js';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
-/** Why a call counted as a failure: it threw, it ran past `callTimeoutMs`, or `isFailure` judged its result. */
-export type FailureReason = 'error' | 'timeout' | 'result';
-
-/** Events, in the order they happen: a call's outcome comes before the state change it causes. */
-export interface CircuitBreakerEvents {
-  stateChange: [from: BreakerState, to: BreakerState];
-  success: [latencyMs: number];
-  failure: [latencyMs: number, reason: FailureReason];
-  /** A call was refused without running: open, or half-open with every probe slot taken. */
-  reject: [];
-}
-
-/** Counts in the current rolling window (it restarts when the breaker goes half-open). */
-export interface BreakerStats {
-  readonly state: BreakerState;
-  /**
-   * Calls in the window; the volume threshold counts these. A call with a timeout counts when it
-   * starts, one without when it finishes (see {@link CircuitBreaker.execute}).
-   */
-  readonly calls: number;
-  readonly successes: number;
-  /** Failed calls of every reason, timeouts included. */
-  readonly failures: number;
-  readonly timeouts: number;
-  readonly rejections: number;
-  /** failures / calls × 100: the figure compared with `errorThresholdPercentage`. */
-  readonly errorPercentage: number;
-}
+export type { BreakerState, CircuitBreakerEvents, FailureReason } from './breaker-events.js';
+export type { BreakerStats } from './breaker-stats.js';
 
 export interface CircuitBreakerOptions {
   /** Names the breaker in errors, events and metrics. */
@@ -82,51 +59,6 @@ export interface CircuitBreakerOptions {
   readonly isFailureError?: (error: unknown) => boolean;
 }
 
-/** Where the breaker is; each state carries what only it needs. */
-type Phase = Closed | Open | HalfOpen;
-
-interface Closed {
-  readonly kind: 'closed';
-}
-
-interface Open {
-  readonly kind: 'open';
-  readonly openedAtMs: number;
-  /** openedAtMs + resetTimeoutMs; moves if resetTimeoutMs is updated while open. */
-  halfOpenAtMs: number;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-interface HalfOpen {
-  readonly kind: 'half-open';
-  /** Probes let through and not finished yet; at most halfOpenMaxProbes. */
-  probesInFlight: number;
-}
-
-interface Call {
-  readonly work: (signal: AbortSignal) => Promise<unknown>;
-  readonly isFailure: ((result: unknown) => boolean) | undefined;
-  readonly controller: AbortController | undefined;
-  readonly startedAtMs: number;
-  readonly timeoutMs: number;
-  /** The half-open phase this call was let through to probe, if any. */
-  readonly probeOf: HalfOpen | undefined;
-  /** Set once the call's outcome was reported, by opossum's listener or by `execute`. */
-  reported: boolean;
-  /** Set when the call timed out: what its signal was aborted with and what `execute` throws. */
-  timeoutError?: CallTimeoutError;
-}
-
-/** Thrown inside opossum when `isFailure` judges a result a failure; `execute` still returns the result. */
-class FailedResult extends Error {
-  constructor(readonly result: unknown) {
-    super('the call returned a result judged a failure');
-    this.name = 'FailedResult';
-  }
-}
-
-const now = (): number => performance.now();
-
 /** A closed-state call admitted by {@link CircuitBreaker.closedPermit}: report its outcome once. */
 export interface ClosedPermit {
   /** It succeeded. */
@@ -138,24 +70,62 @@ export interface ClosedPermit {
   failed(error: unknown): Promise<never>;
 }
 
+const OUTCOME_OF: { readonly [K in 'success' | FailureReason]: number } = {
+  success: Outcome.success,
+  error: Outcome.failure,
+  result: Outcome.failure,
+  timeout: Outcome.timeout,
+};
+
 export class CircuitBreaker {
   readonly name: string;
   private currentSettings: BreakerSettings;
   private readonly isFailureError: (error: unknown) => boolean;
   private readonly events = new TypedEmitter<CircuitBreakerEvents>();
-  private phase: Phase = { kind: 'closed' };
-  private circuit: OpossumCircuit<Call>;
+  private readonly phases: Phases;
+  private readonly opossum: OpossumWindow<Call>;
+  /** The count window and slow calls; undefined when neither is asked for. */
+  private ledger: CallLedger | undefined;
   private isShutdown = false;
 
   constructor(options: CircuitBreakerOptions) {
     this.name = options.name;
     this.currentSettings = validated(options.settings ?? {}, DEFAULT_BREAKER_SETTINGS);
     this.isFailureError = options.isFailureError ?? (() => true);
-    this.circuit = this.createCircuit();
+    this.ledger = CallLedger.for(this.currentSettings, now(), undefined, NO_CALLS);
+    this.phases = new Phases({
+      resetTimeoutMs: () => this.currentSettings.resetTimeoutMs,
+      beforeHalfOpen: () => {
+        // A fresh window: only the probes, and what follows them, count from here.
+        this.opossum.replace(this.currentSettings, this.opossumJudgesErrors(), undefined);
+        this.ledger?.restart(now());
+      },
+      changed: (from, to) => this.events.emit('stateChange', from, to),
+    });
+    this.opossum = new OpossumWindow<Call>(
+      {
+        name: this.name,
+        action: runCall,
+        errorFilter: (error) =>
+          !(error instanceof FailedResult) && !isOpossumError(error) && !this.countsAsFailure(error),
+        onFailure: (call, error) =>
+          this.report(
+            call,
+            error instanceof FailedResult ? 'result' : isOpossumTimeout(error) ? 'timeout' : 'error',
+          ),
+        onOpen: () => {
+          if (this.phases.current.kind !== 'open' && !this.isShutdown) this.phases.open();
+        },
+      },
+      this.currentSettings,
+      this.opossumJudgesErrors(),
+    );
   }
 
+  /** The state; with the slow-call rule on, calls in flight that turned slow are counted first. */
   get state(): BreakerState {
-    return this.phase.kind;
+    if (!this.isShutdown) this.catchOverdue();
+    return this.phases.current.kind;
   }
 
   get settings(): BreakerSettings {
@@ -173,7 +143,9 @@ export class CircuitBreaker {
   /**
    * Runs `work` unless the breaker refuses it. `work` gets a signal that fires when the call runs
    * past `callTimeoutMs`. A result that `isFailure` judges a failure (e.g. an HTTP 503) is counted
-   * as one and still returned; errors are counted (see `isFailureError`) and rethrown.
+   * as one and still returned; errors are counted (see `isFailureError`) and rethrown. With the
+   * slow-call rule on, calls in flight past `slowCallDurationMs` are counted slow first, which may
+   * open the breaker and refuse this call.
    * @throws CircuitOpenError when open, or half-open with every probe slot taken
    * @throws CallTimeoutError when the call ran past `callTimeoutMs`
    * @throws BreakerShutdownError after {@link shutdown}
@@ -182,6 +154,7 @@ export class CircuitBreaker {
     // Not async: the closed path without a call timeout returns executeClosed's promise itself,
     // so a call through the breaker costs no promise layer of its own.
     if (this.isShutdown) return Promise.reject(new BreakerShutdownError(this.name));
+    const lookedAtMs = this.catchOverdue();
     let probeOf: HalfOpen | undefined;
     try {
       probeOf = this.admit();
@@ -190,7 +163,7 @@ export class CircuitBreaker {
       return Promise.reject(error);
     }
     if (probeOf === undefined && this.currentSettings.callTimeoutMs === 0 && isFailure === undefined)
-      return this.executeClosed(work);
+      return this.executeClosed(work, lookedAtMs ?? now());
     return this.executeTracked(work, isFailure, probeOf);
   }
 
@@ -200,17 +173,17 @@ export class CircuitBreaker {
     isFailure: ((result: T) => boolean) | undefined,
     probeOf: HalfOpen | undefined,
   ): Promise<T> {
-    const call: Call = {
+    const call = trackedCall({
       work,
       isFailure: isFailure as ((result: unknown) => boolean) | undefined,
-      controller: this.currentSettings.callTimeoutMs > 0 ? new AbortController() : undefined,
-      startedAtMs: now(),
       timeoutMs: this.currentSettings.callTimeoutMs,
+      startedAtMs: now(),
       probeOf,
-      reported: false,
-    };
+      followed: true,
+    });
+    this.ledger?.begin(call);
     try {
-      const result = (await this.circuit.fire(call)) as T;
+      const result = (await this.opossum.fire(call)) as T;
       this.report(call, 'success');
       return result;
     } catch (error) {
@@ -235,8 +208,8 @@ export class CircuitBreaker {
    * instead of opossum's promise, timer bookkeeping and events). A failure still goes through
    * opossum, so the trip rule stays opossum's. Such a call counts in the window when it finishes.
    */
-  private executeClosed<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const permit = this.closedCall();
+  private executeClosed<T>(work: (signal: AbortSignal) => Promise<T>, startedAtMs: number): Promise<T> {
+    const permit = this.closedCall(startedAtMs);
     let running: Promise<T>;
     try {
       running = work(NEVER_ABORTED);
@@ -258,72 +231,87 @@ export class CircuitBreaker {
    * {@link execute}'s closed path for a caller that makes its own promise (or uses a callback) and
    * reports the outcome on the permit, so the breaker adds no promise step of its own: a permit when
    * the breaker is closed and has no call timeout; undefined when the call must go through
-   * {@link execute} (open, half-open, shut down, or a timeout to enforce).
+   * {@link execute} (open, half-open, shut down, or a timeout to enforce). With the slow-call rule
+   * on, calls in flight past `slowCallDurationMs` are counted slow first, which may open it.
    */
   closedPermit(): ClosedPermit | undefined {
-    if (this.isShutdown || this.phase.kind !== 'closed' || this.currentSettings.callTimeoutMs !== 0)
-      return undefined;
-    return this.closedCall();
+    if (this.isShutdown) return undefined;
+    const lookedAtMs = this.catchOverdue();
+    if (this.phases.current.kind !== 'closed' || this.currentSettings.callTimeoutMs !== 0) return undefined;
+    return this.closedCall(lookedAtMs ?? now());
   }
 
-  private closedCall(): ClosedPermit {
-    const circuit = this.circuit;
-    const startedAtMs = now();
+  private closedCall(startedAtMs: number): ClosedPermit {
+    const startedOn = this.opossum.current;
+    if (this.ledger !== undefined) return this.ledgerClosedCall(startedOn, startedAtMs, this.ledger);
     return {
-      succeeded: () => this.recordSuccess(circuit, startedAtMs),
+      succeeded: () => this.recordSuccess(startedOn, startedAtMs),
       failed: (error) => {
-        if (this.countsAsFailure(error)) return this.recordFailure(circuit, startedAtMs, error);
-        this.recordSuccess(circuit, startedAtMs);
+        if (this.countsAsFailure(error)) return this.recordFailure(startedOn, startedAtMs, error);
+        this.recordSuccess(startedOn, startedAtMs);
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, unchanged
         return Promise.reject(error);
       },
     };
   }
 
-  private recordSuccess(circuit: OpossumCircuit<Call>, startedAtMs: number): void {
+  private recordSuccess(startedOn: object, startedAtMs: number): void {
     // A window replaced meanwhile (new settings, or open then half-open) no longer takes this call.
-    if (circuit === this.circuit) {
-      circuit.status.increment('fires');
-      circuit.status.increment('successes');
-    }
+    this.opossum.countSuccess(startedOn);
     this.events.emit('success', now() - startedAtMs);
   }
 
   /** Replays a failed closed-state call through opossum: it counts it and may open the breaker. */
-  private async recordFailure(
-    circuit: OpossumCircuit<Call>,
-    startedAtMs: number,
-    error: unknown,
-  ): Promise<never> {
-    const call: Call = {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own reason, unchanged
-      work: () => Promise.reject(error),
-      isFailure: undefined,
-      controller: undefined,
-      startedAtMs,
-      timeoutMs: 0,
-      probeOf: undefined,
-      reported: false,
-    };
+  private async recordFailure(startedOn: object, startedAtMs: number, error: unknown): Promise<never> {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own reason, unchanged
+    const work = () => Promise.reject(error);
+    const call = trackedCall({ work, timeoutMs: 0, startedAtMs, followed: false });
     // Only a closed window takes it: after the breaker opened, opossum would count a rejection.
-    if (circuit === this.circuit && this.phase.kind === 'closed' && !this.isShutdown)
-      await circuit.fire(call).catch(() => undefined);
+    if (this.phases.current.kind === 'closed' && !this.isShutdown)
+      await this.opossum.replayFailure(startedOn, call);
     this.report(call, 'error');
     throw error;
   }
 
-  /** Counts in the current window. */
-  stats(): BreakerStats {
-    const counts = this.circuit.stats;
-    return {
-      state: this.state,
-      calls: counts.fires,
-      successes: counts.successes,
-      failures: counts.failures,
-      timeouts: counts.timeouts,
-      rejections: counts.rejects,
-      errorPercentage: counts.fires > 0 ? (counts.failures / counts.fires) * 100 : 0,
+  /**
+   * The closed path with a ledger: the call is watched while it runs (slow-call rule) and counted in
+   * the ledger's window. Over the time window opossum still counts it and judges its failure.
+   */
+  private ledgerClosedCall(startedOn: object, startedAtMs: number, ledger: CallLedger): ClosedPermit {
+    const call = ledgerCall(startedAtMs, undefined);
+    ledger.begin(call);
+    const succeeded = () => {
+      const nowMs = now();
+      this.settle(call, Outcome.success, nowMs);
+      if (this.opossumJudgesErrors()) this.opossum.countSuccess(startedOn);
+      this.events.emit('success', nowMs - startedAtMs);
+      this.judge(nowMs);
     };
+    const failed = (error: unknown): Promise<never> => {
+      if (!this.countsAsFailure(error)) {
+        succeeded();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, unchanged
+        return Promise.reject(error);
+      }
+      const nowMs = now();
+      this.settle(call, Outcome.failure, nowMs);
+      // Over the time window the error rule is opossum's: the failure goes through it (and `report`).
+      if (this.opossumJudgesErrors()) return this.recordFailure(startedOn, startedAtMs, error);
+      this.events.emit('failure', nowMs - startedAtMs, 'error');
+      this.judge(nowMs);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, unchanged
+      return Promise.reject(error);
+    };
+    return { succeeded, failed };
+  }
+
+  /** Counts in the current window; with the slow-call rule on, calls in flight that turned slow first. */
+  stats(): BreakerStats {
+    if (!this.isShutdown) this.catchOverdue();
+    const nowMs = now();
+    const ledger = this.ledger;
+    const window = ledger?.counts(nowMs);
+    return breakerStats(this.phases.current.kind, this.opossum.counts(), window, !this.opossumJudgesErrors());
   }
 
   /**
@@ -331,20 +319,27 @@ export class CircuitBreaker {
    * stays open (half-open comes at opened time + the new resetTimeoutMs), half-open keeps its
    * probes. The opossum instance is replaced; the window's counts move to the new one's newest
    * bucket, and calls in flight finish on the old one (their outcomes still count for events and
-   * probes).
+   * probes). Between window kinds and sizes ({@link CallLedger.for} has the details): a count
+   * window resized keeps its newest calls; a time window becoming a count window gives it up to N
+   * calls at the same rates; a count window becoming a time window gives its counts to the newest
+   * bucket. Calls in flight stay watched while the slow-call rule stays on, and count in the new
+   * window when they finish or turn slow.
    * @throws InvalidBreakerSettingsError listing every problem
    */
   updateSettings(partial: Partial<BreakerSettings>): BreakerSettings {
     const settings = validated(partial, this.currentSettings);
     if (this.isShutdown) return settings;
+    const nowMs = now();
+    const carried = this.judgedCounts(nowMs);
     this.currentSettings = settings;
-    this.replaceCircuit(carry(this.circuit));
-    const phase = this.phase;
-    if (phase.kind === 'open') {
-      clearTimeout(phase.timer);
-      phase.halfOpenAtMs = phase.openedAtMs + settings.resetTimeoutMs;
-      phase.timer = this.scheduleHalfOpen(phase.halfOpenAtMs - now());
-    }
+    this.ledger = CallLedger.for(settings, nowMs, this.ledger, {
+      calls: carried.fires,
+      failures: carried.failures,
+      timeouts: carried.timeouts,
+      slow: 0,
+    });
+    this.opossum.replace(settings, this.opossumJudgesErrors(), carried);
+    this.phases.retime();
     return settings;
   }
 
@@ -352,96 +347,89 @@ export class CircuitBreaker {
   shutdown(): void {
     if (this.isShutdown) return;
     this.isShutdown = true;
-    if (this.phase.kind === 'open') clearTimeout(this.phase.timer);
-    this.circuit.shutdown();
+    this.phases.stop();
+    this.opossum.shutdown();
     this.events.removeAll();
   }
 
   /** Lets a call through (returning its probe slot when half-open) or throws CircuitOpenError. */
   private admit(): HalfOpen | undefined {
-    const phase = this.phase;
-    if (phase.kind === 'closed') return undefined;
-    if (phase.kind === 'half-open' && phase.probesInFlight < this.currentSettings.halfOpenMaxProbes) {
-      phase.probesInFlight++;
-      return phase;
-    }
-    this.circuit.status.increment('rejects');
+    const admitted = this.phases.admit(this.currentSettings.halfOpenMaxProbes);
+    if (admitted !== false) return admitted;
+    this.opossum.countReject();
     this.events.emit('reject');
-    const retryAfterSeconds =
-      phase.kind === 'open' ? Math.max(1, Math.ceil((phase.halfOpenAtMs - now()) / 1000)) : 1;
-    throw new CircuitOpenError(this.name, phase.kind, retryAfterSeconds);
+    const state = this.phases.current.kind === 'open' ? 'open' : 'half-open';
+    throw new CircuitOpenError(this.name, state, this.phases.retryAfterSeconds());
   }
 
-  /** Records a call's outcome once, emits its event, and lets a probe decide the half-open phase. */
+  /**
+   * Records a call's outcome once, emits its events, and lets a probe decide the half-open phase:
+   * success closes, failure re-opens, and so does a probe that ran slow.
+   */
   private report(call: Call, outcome: 'success' | FailureReason): void {
     if (call.reported) return;
     call.reported = true;
-    const latencyMs = now() - call.startedAtMs;
+    const nowMs = now();
+    const latencyMs = nowMs - call.startedAtMs;
     if (outcome === 'timeout') {
       call.timeoutError = new CallTimeoutError(this.name, call.timeoutMs);
       call.controller?.abort(call.timeoutError);
     }
+    const slow = call.followed && this.settle(call, OUTCOME_OF[outcome], nowMs);
     if (outcome === 'success') this.events.emit('success', latencyMs);
     else this.events.emit('failure', latencyMs, outcome);
-    if (call.probeOf !== undefined && call.probeOf === this.phase && !this.isShutdown) {
-      if (outcome === 'success') this.transition({ kind: 'closed' });
-      else this.open();
+    if (call.probeOf !== undefined && call.probeOf === this.phases.current && !this.isShutdown) {
+      if (outcome === 'success' && !slow) this.phases.close();
+      else this.phases.open();
+    } else {
+      this.judge(nowMs);
     }
   }
 
-  private open(): void {
-    const openedAtMs = now();
-    const halfOpenAtMs = openedAtMs + this.currentSettings.resetTimeoutMs;
-    const timer = this.scheduleHalfOpen(this.currentSettings.resetTimeoutMs);
-    this.transition({ kind: 'open', openedAtMs, halfOpenAtMs, timer });
+  /** Tells the ledger a call finished; emits `slowCall` if it turned slow now, and says so. */
+  private settle(call: LedgerCall, outcome: number, nowMs: number): boolean {
+    if (this.ledger === undefined || !this.ledger.finish(call, outcome, nowMs)) return false;
+    this.events.emit('slowCall', nowMs - call.startedAtMs, false);
+    return true;
   }
 
-  private halfOpen(): void {
-    if (this.isShutdown) return;
-    // A fresh window: only the probes, and what follows them, count from here.
-    this.replaceCircuit(undefined);
-    this.transition({ kind: 'half-open', probesInFlight: 0 });
+  /**
+   * With the slow-call rule on and calls in flight: counts those that ran past `slowCallDurationMs`,
+   * oldest first, each once. A probe among them is a failed probe (re-opens); any other may open a
+   * closed breaker by the window. Returns the time it read (a call being admitted starts then), or
+   * undefined when there was nothing to look at.
+   */
+  private catchOverdue(): number | undefined {
+    const ledger = this.ledger;
+    if (ledger === undefined || !ledger.hasCallsInFlight) return undefined;
+    const nowMs = now();
+    for (let call = ledger.takeOverdue(nowMs); call !== undefined; call = ledger.takeOverdue(nowMs)) {
+      this.events.emit('slowCall', nowMs - call.startedAtMs, true);
+      if (call.probeOf !== undefined && call.probeOf === this.phases.current && !this.isShutdown)
+        this.phases.open();
+      else this.judge(nowMs);
+    }
+    return nowMs;
   }
 
-  private transition(to: Phase): void {
-    const from = this.phase.kind;
-    this.phase = to;
-    this.events.emit('stateChange', from, to.kind);
+  /** Opens a closed breaker when the ledger's window says so (opossum judges its own window). */
+  private judge(nowMs: number): void {
+    if (this.phases.current.kind === 'closed' && !this.isShutdown && this.ledger?.trips(nowMs))
+      this.phases.open();
   }
 
-  private scheduleHalfOpen(delayMs: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => this.halfOpen(), Math.max(0, delayMs));
-    timer.unref();
-    return timer;
+  /** Whether opossum's rolling window judges errors: yes, unless there is a count window. */
+  private opossumJudgesErrors(): boolean {
+    return this.ledger?.judgesErrors !== true;
   }
 
-  private replaceCircuit(carried: CarriedCounts | undefined): void {
-    const old = this.circuit;
-    this.circuit = this.createCircuit(carried);
-    // Calls still running on the old instance settle normally; `execute` reports them.
-    old.shutdown();
-  }
-
-  private createCircuit(carried?: CarriedCounts): OpossumCircuit<Call> {
-    const circuit = createOpossumCircuit<Call>({
-      name: this.name,
-      settings: this.currentSettings,
-      action: runCall,
-      errorFilter: (error) =>
-        !(error instanceof FailedResult) && !isOpossumError(error) && !this.countsAsFailure(error),
-      carried,
-    });
-    // opossum emits `failure` before it decides to open, so the failure event precedes the state change.
-    circuit.on('failure', (error, _latencyMs, [call]) => {
-      this.report(
-        call,
-        error instanceof FailedResult ? 'result' : isOpossumTimeout(error) ? 'timeout' : 'error',
-      );
-    });
-    circuit.on('open', () => {
-      if (circuit === this.circuit && this.phase.kind !== 'open' && !this.isShutdown) this.open();
-    });
-    return circuit;
+  /** The counts the error rule judges: opossum's, or the count window's in their shape. */
+  private judgedCounts(nowMs: number): CarriedCounts {
+    const rolling = this.opossum.counts();
+    if (this.opossumJudgesErrors()) return rolling;
+    const window = this.ledger!.counts(nowMs);
+    const { calls, failures, timeouts } = window;
+    return { fires: calls, successes: calls - failures, failures, timeouts, rejects: rolling.rejects };
   }
 
   private countsAsFailure(error: unknown): boolean {
@@ -453,19 +441,8 @@ export class CircuitBreaker {
   }
 }
 
-async function runCall(call: Call): Promise<unknown> {
-  const result = await call.work(call.controller?.signal ?? NEVER_ABORTED);
-  if (call.isFailure?.(result)) throw new FailedResult(result);
-  return result;
-}
-
 function validated(partial: Partial<BreakerSettings>, base: BreakerSettings): BreakerSettings {
   const outcome = validateBreakerSettings(partial, base);
   if (!outcome.ok) throw new InvalidBreakerSettingsError(outcome.problems);
   return outcome.settings;
-}
-
-function carry<C>(circuit: OpossumCircuit<C>): CarriedCounts {
-  const { fires, successes, failures, timeouts, rejects } = circuit.stats;
-  return { fires, successes, failures, timeouts, rejects };
 }

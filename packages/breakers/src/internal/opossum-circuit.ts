@@ -1,7 +1,8 @@
 /**
  * Builds the opossum instance behind a breaker. Opossum does the closed-state work: the rolling
  * window of counts, the trip rule (error percentage over the volume threshold) and per-call
- * timeouts. Open, half-open and probe admission are the breaker's own (see circuit-breaker.ts).
+ * timeouts. Open, half-open and probe admission are the breaker's own (see circuit-breaker.ts), and
+ * so is the trip rule over a count window (call-ledger.ts): opossum's is then switched off.
  */
 import Opossum from 'opossum';
 
@@ -25,6 +26,8 @@ export function createOpossumCircuit<Call>(options: {
   /** True when an error must not count as a failure (opossum then records a success). */
   readonly errorFilter: (error: unknown) => boolean;
   readonly carried?: CarriedCounts;
+  /** False when the breaker judges errors itself (a count window): opossum then never opens. */
+  readonly judgesErrors?: boolean;
 }): OpossumCircuit<Call> {
   const { settings } = options;
   const window = {
@@ -40,7 +43,8 @@ export function createOpossumCircuit<Call>(options: {
     ...window,
     timeout: settings.callTimeoutMs > 0 ? settings.callTimeoutMs : false,
     resetTimeout: settings.resetTimeoutMs,
-    errorThresholdPercentage: settings.errorThresholdPercentage,
+    // Opossum opens when the error percentage is above this: never above 100.
+    errorThresholdPercentage: options.judgesErrors === false ? 100 : settings.errorThresholdPercentage,
     volumeThreshold: settings.volumeThreshold,
     errorFilter: options.errorFilter,
     ...(options.carried ? { status: Opossum.newStatus({ ...window, stats: { ...options.carried } }) } : {}),
