@@ -100,6 +100,35 @@ describe(registerBreakerMetrics.name, () => {
     );
   });
 
+  it('counts slow calls once each, whether found running or when they finished', async () => {
+    registerBreakerMetrics(breakers, metrics);
+    const breaker = breakers.forInstance('orders', 'i-1', {
+      callTimeoutMs: 0,
+      volumeThreshold: 10,
+      slowCallDurationMs: 100,
+    });
+    expect(await values(metrics, BREAKER_METRIC.slowCalls)).toEqual({
+      'kind=instance,service=orders,instance=i-1': 0,
+    });
+    const late = breaker.execute(() => new Promise((resolve) => setTimeout(resolve, 250)));
+    await jest.advanceTimersByTimeAsync(150);
+    expect(breaker.stats().slowCalls).toBe(1); // found running
+    await jest.advanceTimersByTimeAsync(100);
+    await late;
+    const slow = breaker.execute(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await jest.advanceTimersByTimeAsync(300);
+    await slow;
+
+    expect(await values(metrics, BREAKER_METRIC.slowCalls)).toEqual({
+      'kind=instance,service=orders,instance=i-1': 2,
+    });
+    expect(
+      (await values(metrics, BREAKER_METRIC.calls))[
+        'kind=instance,service=orders,instance=i-1,outcome=success'
+      ],
+    ).toBe(2);
+  });
+
   it('stops updating once unsubscribed, and never touches the global registry', async () => {
     const stop = registerBreakerMetrics(breakers, metrics);
     stop();
@@ -107,5 +136,17 @@ describe(registerBreakerMetrics.name, () => {
 
     expect(await values(metrics, BREAKER_METRIC.state)).toEqual({});
     expect(globalRegistry.getSingleMetric(BREAKER_METRIC.state)).toBeUndefined();
+  });
+
+  it('drops a removed instance’s slow-call series', async () => {
+    registerBreakerMetrics(breakers, metrics);
+    breakers.forInstance('orders', 'i-1');
+    breakers.forInstance('orders', 'i-2');
+
+    breakers.remove('instance:orders/i-1');
+
+    expect(Object.keys(await values(metrics, BREAKER_METRIC.slowCalls))).toEqual([
+      'kind=instance,service=orders,instance=i-2',
+    ]);
   });
 });

@@ -9,13 +9,14 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 import type { BreakerIdentity, BreakerRegistry } from './breaker-registry.js';
-import type { BreakerState } from './circuit-breaker.js';
+import type { BreakerState } from './breaker-events.js';
 
 /** Metric names are constants so dashboards, alert rules and code cannot drift apart. */
 export const BREAKER_METRIC = {
   state: 'breaker_state',
   transitions: 'breaker_transitions_total',
   calls: 'breaker_calls_total',
+  slowCalls: 'breaker_slow_calls_total',
 } as const;
 
 /** The gauge's value per state: ordered by how much traffic gets through. */
@@ -63,10 +64,18 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
     labelNames: [...IDENTITY_LABELS, 'outcome'],
     registers: [metrics],
   });
+  const slowCalls = new Counter({
+    name: BREAKER_METRIC.slowCalls,
+    help:
+      'Calls through circuit breakers that ran past slowCallDurationMs, counted once each: when found ' +
+      'still running or when they finished (they also count in breaker_calls_total when they finish).',
+    labelNames: IDENTITY_LABELS,
+    registers: [metrics],
+  });
 
   // Every call counts once: each breaker keeps its series' children, so the hot path skips hashing
   // the label set per call.
-  const callSeries = new Map<string, Record<CallOutcome, { inc(): void }>>();
+  const callSeries = new Map<string, Record<CallOutcome | 'slow', { inc(): void }>>();
   const seriesOf = (identity: BreakerIdentity) => {
     let series = callSeries.get(identity.name);
     if (!series) {
@@ -76,6 +85,7 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
         failure: calls.labels({ ...labels, outcome: 'failure' }),
         timeout: calls.labels({ ...labels, outcome: 'timeout' }),
         rejected: calls.labels({ ...labels, outcome: 'rejected' }),
+        slow: slowCalls.labels(labels),
       };
       callSeries.set(identity.name, series);
     }
@@ -88,6 +98,7 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
     // Series start at 0, so increase() and alerts see the first transition or rejection.
     for (const [from, to] of TRANSITIONS) transitions.inc({ ...labels, from, to }, 0);
     for (const outcome of CALL_OUTCOMES) calls.inc({ ...labels, outcome }, 0);
+    slowCalls.inc(labels, 0);
   };
 
   const removed = (identity: BreakerIdentity) => {
@@ -96,6 +107,7 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
     state.remove(labels);
     for (const [from, to] of TRANSITIONS) transitions.remove({ ...labels, from, to });
     for (const outcome of CALL_OUTCOMES) calls.remove({ ...labels, outcome });
+    slowCalls.remove(labels);
   };
 
   for (const { identity, breaker } of breakers.all()) added(identity, breaker.state);
@@ -118,6 +130,8 @@ export function registerBreakerMetrics(breakers: BreakerRegistry, metrics: Regis
         return seriesOf(event.breaker)[event.reason === 'timeout' ? 'timeout' : 'failure'].inc();
       case 'reject':
         return seriesOf(event.breaker).rejected.inc();
+      case 'slowCall':
+        return seriesOf(event.breaker).slow.inc();
     }
   });
 }

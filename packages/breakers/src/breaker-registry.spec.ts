@@ -89,4 +89,22 @@ describe(BreakerRegistry.name, () => {
     expect(events.map((event) => event.type)).toEqual(['added', 'removed']);
     expect(registry.forInstance('orders', 'i-1')).not.toBe(breaker);
   });
+
+  it('fans in slow calls, found when they finished or while still running', async () => {
+    const events: BreakerRegistryEvent[] = [];
+    registry.onEvent((event) => events.push(event));
+    const breaker = registry.forRoute('/search', { callTimeoutMs: 0, slowCallDurationMs: 100 });
+    const late = breaker.execute(() => new Promise((resolve) => setTimeout(resolve, 250)));
+    await jest.advanceTimersByTimeAsync(250);
+    await late;
+    breaker.execute(() => new Promise<never>(() => undefined)).catch(() => undefined);
+    await jest.advanceTimersByTimeAsync(150);
+    expect(breaker.state).toBe('open'); // 2 slow of 2, at the volume threshold
+
+    const identity = { kind: 'route', name: 'route:/search', route: '/search' };
+    expect(events.filter((event) => event.type === 'slowCall')).toEqual([
+      { type: 'slowCall', breaker: identity, elapsedMs: 250, stillRunning: false },
+      { type: 'slowCall', breaker: identity, elapsedMs: 150, stillRunning: true },
+    ]);
+  });
 });

@@ -7,7 +7,8 @@ import {
   DEFAULT_BREAKER_SETTINGS,
   validateBreakerSettings,
 } from './breaker-settings.js';
-import { type BreakerState, CircuitBreaker, type FailureReason } from './circuit-breaker.js';
+import type { BreakerState, FailureReason } from './breaker-events.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { InvalidBreakerSettingsError } from './errors.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 
@@ -39,7 +40,14 @@ export type BreakerRegistryEvent =
       readonly latencyMs: number;
       readonly reason: FailureReason;
     }
-  | { readonly type: 'reject'; readonly breaker: BreakerIdentity };
+  | { readonly type: 'reject'; readonly breaker: BreakerIdentity }
+  | {
+      readonly type: 'slowCall';
+      readonly breaker: BreakerIdentity;
+      readonly elapsedMs: number;
+      /** Found while still running (it then finishes later, with its own success or failure). */
+      readonly stillRunning: boolean;
+    };
 
 export interface RegisteredBreaker {
   readonly identity: BreakerIdentity;
@@ -145,6 +153,9 @@ export class BreakerRegistry {
         emit({ type: 'failure', breaker: identity, latencyMs, reason }),
       ),
       breaker.on('reject', () => emit({ type: 'reject', breaker: identity })),
+      breaker.on('slowCall', (elapsedMs, stillRunning) =>
+        emit({ type: 'slowCall', breaker: identity, elapsedMs, stillRunning }),
+      ),
     ];
     this.entries.set(identity.name, {
       identity,
