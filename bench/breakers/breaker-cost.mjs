@@ -1,8 +1,12 @@
 // What a circuit breaker costs per call, in one process:
 //   (a) a closed breaker around an async no-op, against the bare no-op;
 //   (b) refusing a call while open (goal: < 50 µs);
-//   (c) the same with a bare opossum breaker, as the reference.
+//   (c) the same with a bare opossum breaker, as the reference;
+//   (d) the closed paths with the settings opossum lacks: the slow-call rule (which watches every call
+//       in flight), a count window, both; against the same breaker with them off (its defaults).
 // A row for a bare AbortSignal shows how much of (a) is the per-call signal the breaker creates.
+// `closedPermit` rows are the path of a caller that makes its own promise (user-service's shard
+// queries), against the bare no-op with the same `.then`.
 // Each case: a warm-up, then ROUNDS rounds of sequential awaited calls; the median round is reported.
 //
 // Run after building the package:
@@ -34,13 +38,49 @@ async function measure(once) {
   return { median: rounds[Math.floor(rounds.length / 2)], min: rounds[0], max: rounds[rounds.length - 1] };
 }
 
-// The same settings for ours and opossum's: 10 s window in 10 buckets, no percentiles, no snapshots.
-function ours(callTimeoutMs) {
-  return new CircuitBreaker({
-    name: 'bench',
-    settings: { callTimeoutMs, volumeThreshold: 1, errorThresholdPercentage: 50, resetTimeoutMs: HOUR_MS },
+/** ns per call of each of `onces`, median over rounds; each round runs every case, in rotated order. */
+async function measureTogether(onces) {
+  globalThis.gc?.();
+  for (const once of onces) for (let i = 0; i < WARMUP; i++) await once();
+  const rounds = onces.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < onces.length; k++) {
+      const c = (r + k) % onces.length;
+      const once = onces[c];
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < CALLS; i++) await once();
+      rounds[c].push(Number(process.hrtime.bigint() - start) / CALLS);
+    }
+  }
+  return rounds.map((times) => {
+    times.sort((a, b) => a - b);
+    return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
   });
 }
+
+// The same settings for ours and opossum's: 10 s window in 10 buckets, no percentiles, no snapshots.
+function ours(callTimeoutMs, extra = {}) {
+  return new CircuitBreaker({
+    name: 'bench',
+    settings: {
+      callTimeoutMs,
+      volumeThreshold: 1,
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: HOUR_MS,
+      ...extra,
+    },
+  });
+}
+
+// The settings opossum lacks, as user-service would set them on a shard breaker.
+const SLOW_CALLS = { slowCallDurationMs: 1_000, slowCallRateThreshold: 50 };
+const COUNT_WINDOW = { slidingWindowCalls: 100 };
+
+/** One call through closedPermit, reported from the caller's own `.then`. */
+const viaPermit = (breaker) => () => {
+  const permit = breaker.closedPermit();
+  return noop().then(() => permit.succeeded());
+};
 
 function opossum(timeout) {
   return new Opossum(noop, {
@@ -57,6 +97,8 @@ function opossum(timeout) {
 
 const results = [];
 const row = (name, stats, base) => results.push({ name, ...stats, base });
+/** What each row's ratio is against, by the row's `base`. */
+const baseline = {};
 
 const bare = await measure(noop);
 row('bare async no-op', bare, 'bare');
@@ -75,6 +117,12 @@ row(
 {
   const breaker = ours(0);
   row('breaker closed, no call timeout', await measure(() => breaker.execute(noop)), 'bare');
+  breaker.shutdown();
+}
+row('bare no-op + .then', await measure(() => noop().then(swallow)), 'bare');
+{
+  const breaker = ours(0);
+  row('breaker closed, no call timeout, closedPermit', await measure(viaPermit(breaker)), 'then');
   breaker.shutdown();
 }
 {
@@ -105,9 +153,46 @@ let oursReject;
   circuit.shutdown();
 }
 
-const baseline = {
-  bare: bare.median,
-  'opossum-reject': results.find((r) => r.name === 'opossum open: reject').median,
+// (d): each setting against the same path with the defaults. These cases run together, round by
+// round in rotated order, so a slow patch of a shared machine hits all of them alike.
+const variants = [
+  ['slow-call rule on', SLOW_CALLS],
+  ['count window (100 calls)', COUNT_WINDOW],
+  ['count window + slow-call rule', { ...COUNT_WINDOW, ...SLOW_CALLS }],
+];
+for (const [path, once, base] of [
+  ['no call timeout', (breaker) => () => breaker.execute(noop), 'closed'],
+  ['closedPermit', viaPermit, 'closed-permit'],
+]) {
+  const breakers = [ours(0), ...variants.map(([, extra]) => ours(0, extra))];
+  const medians = await measureTogether(breakers.map((breaker) => once(breaker)));
+  baseline[base] = medians[0].median;
+  row(`breaker closed, ${path}, defaults (reference)`, medians[0], base);
+  variants.forEach(([label], i) => row(`breaker closed, ${path}, ${label}`, medians[i + 1], base));
+  for (const breaker of breakers) breaker.shutdown();
+}
+{
+  const breaker = ours(10_000, SLOW_CALLS);
+  await breaker.execute(() => Promise.reject(new Error('down'))).catch(swallow);
+  if (breaker.state !== 'open') throw new Error(`expected the breaker to be open, it is ${breaker.state}`);
+  row(
+    'breaker open: reject, slow-call rule on',
+    await measure(() => breaker.execute(noop).catch(swallow)),
+    'opossum-reject',
+  );
+  breaker.shutdown();
+}
+
+const median = (name) => results.find((r) => r.name === name).median;
+baseline.bare = bare.median;
+baseline.then = median('bare no-op + .then');
+baseline['opossum-reject'] = median('opossum open: reject');
+const BASE_NAMES = {
+  bare: 'bare',
+  then: 'bare + .then',
+  closed: 'reference',
+  'closed-permit': 'reference',
+  'opossum-reject': 'opossum reject',
 };
 const fmt = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 
@@ -119,7 +204,7 @@ console.log('');
 console.log(`| case | per call (median) | min–max round | ratio |`);
 console.log(`| --- | ---: | ---: | ---: |`);
 for (const r of results) {
-  const base = r.base === 'bare' ? 'bare' : 'opossum reject';
+  const base = BASE_NAMES[r.base];
   console.log(
     `| ${r.name} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${(r.median / baseline[r.base]).toFixed(2)}× ${base} |`,
   );
