@@ -7,7 +7,8 @@
 // A row for a bare AbortSignal shows how much of (a) is the per-call signal the breaker creates.
 // `closedPermit` rows are the path of a caller that makes its own promise (user-service's shard
 // queries), against the bare no-op with the same `.then`.
-// Each case: a warm-up, then ROUNDS rounds of sequential awaited calls; the median round is reported.
+// Each case: a warm-up, then ROUNDS rounds of sequential awaited calls; the median round is reported,
+// in wall time and in the process's CPU time; the ratios compare CPU time.
 //
 // Run after building the package:
 //   npx turbo run build --filter=@platform/breakers && node --expose-gc bench/breakers/breaker-cost.mjs
@@ -24,37 +25,38 @@ const HOUR_MS = 3_600_000;
 const noop = async () => undefined;
 const swallow = () => undefined;
 
-/** ns per call of `once`, median over rounds. */
+/** ns per call of `once`, median over rounds (see measureTogether). */
 async function measure(once) {
-  globalThis.gc?.(); // with --expose-gc, each case starts from a collected heap
-  for (let i = 0; i < WARMUP; i++) await once();
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < CALLS; i++) await once();
-    rounds.push(Number(process.hrtime.bigint() - start) / CALLS);
-  }
-  rounds.sort((a, b) => a - b);
-  return { median: rounds[Math.floor(rounds.length / 2)], min: rounds[0], max: rounds[rounds.length - 1] };
+  const [stats] = await measureTogether([once]);
+  return stats;
 }
 
-/** ns per call of each of `onces`, median over rounds; each round runs every case, in rotated order. */
+/**
+ * ns per call of each of `onces` over ROUNDS rounds, each round running every case in rotated order:
+ * the median, fastest and slowest round of wall time, and the median round of the process's CPU time
+ * (what the ratios use: on a shared machine, time spent waiting for a core is not the breaker's).
+ */
 async function measureTogether(onces) {
-  globalThis.gc?.();
+  globalThis.gc?.(); // with --expose-gc, each case starts from a collected heap
   for (const once of onces) for (let i = 0; i < WARMUP; i++) await once();
-  const rounds = onces.map(() => []);
+  const rounds = onces.map(() => ({ wall: [], cpu: [] }));
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < onces.length; k++) {
       const c = (r + k) % onces.length;
       const once = onces[c];
+      const cpuStart = process.cpuUsage();
       const start = process.hrtime.bigint();
       for (let i = 0; i < CALLS; i++) await once();
-      rounds[c].push(Number(process.hrtime.bigint() - start) / CALLS);
+      rounds[c].wall.push(Number(process.hrtime.bigint() - start) / CALLS);
+      const cpu = process.cpuUsage(cpuStart);
+      rounds[c].cpu.push(((cpu.user + cpu.system) * 1000) / CALLS);
     }
   }
-  return rounds.map((times) => {
-    times.sort((a, b) => a - b);
-    return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+  const middle = (values) => values[Math.floor(values.length / 2)];
+  return rounds.map(({ wall, cpu }) => {
+    wall.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    return { median: middle(wall), min: wall[0], max: wall[wall.length - 1], cpu: middle(cpu) };
   });
 }
 
@@ -166,7 +168,7 @@ for (const [path, once, base] of [
 ]) {
   const breakers = [ours(0), ...variants.map(([, extra]) => ours(0, extra))];
   const medians = await measureTogether(breakers.map((breaker) => once(breaker)));
-  baseline[base] = medians[0].median;
+  baseline[base] = medians[0].cpu;
   row(`breaker closed, ${path}, defaults (reference)`, medians[0], base);
   variants.forEach(([label], i) => row(`breaker closed, ${path}, ${label}`, medians[i + 1], base));
   for (const breaker of breakers) breaker.shutdown();
@@ -183,10 +185,10 @@ for (const [path, once, base] of [
   breaker.shutdown();
 }
 
-const median = (name) => results.find((r) => r.name === name).median;
-baseline.bare = bare.median;
-baseline.then = median('bare no-op + .then');
-baseline['opossum-reject'] = median('opossum open: reject');
+const cpuOf = (name) => results.find((r) => r.name === name).cpu;
+baseline.bare = bare.cpu;
+baseline.then = cpuOf('bare no-op + .then');
+baseline['opossum-reject'] = cpuOf('opossum open: reject');
 const BASE_NAMES = {
   bare: 'bare',
   then: 'bare + .then',
@@ -198,15 +200,16 @@ const fmt = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFi
 
 console.log(
   `node ${process.version}, ${ROUNDS} rounds × ${CALLS.toLocaleString('en')} sequential awaited calls ` +
-    `(after ${WARMUP.toLocaleString('en')} warm-up), median round`,
+    `(after ${WARMUP.toLocaleString('en')} warm-up), median round; ratios of CPU time`,
 );
 console.log('');
-console.log(`| case | per call (median) | min–max round | ratio |`);
-console.log(`| --- | ---: | ---: | ---: |`);
+console.log(`| case | per call (median) | min–max round | CPU per call (median) | ratio (CPU) |`);
+console.log(`| --- | ---: | ---: | ---: | ---: |`);
 for (const r of results) {
   const base = BASE_NAMES[r.base];
   console.log(
-    `| ${r.name} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${(r.median / baseline[r.base]).toFixed(2)}× ${base} |`,
+    `| ${r.name} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.cpu)} | ` +
+      `${(r.cpu / baseline[r.base]).toFixed(2)}× ${base} |`,
   );
 }
 const closed = results.find((r) => r.name === 'breaker closed, callTimeoutMs 10 s').median;
