@@ -25,6 +25,8 @@ import { ReadinessRegistry } from '../health/readiness.registry.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
 import { ServiceKitModule } from '../service-kit.module.js';
 import { ServiceContext } from '../service-context.js';
+import { clientErrorHandler } from './client-error.handler.js';
+import { httpServerOptions } from './http-server-options.js';
 
 export interface ServiceAppOptions<C extends BaseEnv> {
   /** The service name, as found in the registry (`id-service`). */
@@ -73,6 +75,9 @@ export async function createServiceApp<C extends BaseEnv>(
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Deadlines for slow clients (slowloris) and whose X-Forwarded-For to believe.
+    ...httpServerOptions(config),
+    clientErrorHandler: clientErrorHandler(logger),
     genReqId: (request: IncomingMessage) => acceptOrCreateRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     forceCloseConnections: 'idle',

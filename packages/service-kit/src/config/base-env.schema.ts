@@ -5,6 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { LOG_LEVELS } from '@platform/observability';
 
 import { boolVar, hostPortListVar, intVar, nameVar } from './env-vars.js';
+import { trustProxyVar } from './trust-proxy.var.js';
 
 /**
  * Variables every service reads. A service's own schema extends this one
@@ -37,6 +38,23 @@ export const baseEnvSchema = z.object({
   /** Bearer token for admin endpoints; without it they answer 401 to everyone. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BODY_LIMIT_BYTES: intVar(1, 64 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * A request's headers must arrive within this long of its first byte (of connecting, while a
+   * connection sends nothing), or it is answered 408 and the connection closed (slowloris).
+   */
+  HTTP_HEADERS_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
+  /** A request, headers and body, must arrive within this long, or it is answered 408 and closed. */
+  HTTP_REQUEST_TIMEOUT_MS: intVar(100, 3_600_000).default(30_000),
+  /**
+   * An idle keep-alive connection is closed after this long: longer than the 60 s idle timeout of
+   * the usual load balancers, so this side never closes a connection the balancer is about to reuse.
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intVar(100, 3_600_000).default(72_000),
+  /**
+   * Proxies whose X-Forwarded-For gives the client's address (`request.ip`, which per-client rate
+   * limits use): false (default), true (any), or a comma list of IPs/CIDRs. See trustProxyVar.
+   */
+  TRUST_PROXY: trustProxyVar().default(false),
   /** After leaving the registry, keep serving this long so callers learn of it before we stop. */
   SHUTDOWN_DRAIN_MS: intVar(0, 60_000).default(1_000),
   /** Give up on a graceful shutdown after this long and exit with an error. */
