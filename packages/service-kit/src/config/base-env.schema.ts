@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 
 import { LOG_LEVELS } from '@platform/observability';
 
+import { adminTokenVar } from './admin-token.var.js';
 import { boolVar, hostPortListVar, intVar, nameVar } from './env-vars.js';
 import { trustProxyVar } from './trust-proxy.var.js';
 
@@ -35,8 +36,11 @@ export const baseEnvSchema = z.object({
   SERVICE_TRACK: nameVar(64).default('stable'),
   ZONE: nameVar(64).default('local'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  /** Bearer token for admin endpoints; without it they answer 401 to everyone. */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Bearer token for admin endpoints; without it they answer 401 to everyone. A placeholder
+   * published in the repository or its examples is refused.
+   */
+  ADMIN_TOKEN: adminTokenVar().optional(),
   BODY_LIMIT_BYTES: intVar(1, 64 * 1024 * 1024).default(1024 * 1024),
   /**
    * A request's headers must arrive within this long of its first byte (of connecting, while a
