@@ -1,3 +1,9 @@
+export {
+  AdminAuthLimiter,
+  type AdminAuthLimiterOptions,
+  type AdminAuthVerdict,
+} from './admin/admin-auth-limiter.js';
+export { AdminLockedOutError } from './admin/admin-locked-out.error.js';
 export { AdminTokenGuard } from './admin/admin-token.guard.js';
 export { ACTOR_HEADER, actorOf, actorSchema } from './admin/actor.js';
 export {

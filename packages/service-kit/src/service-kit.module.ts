@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 
+import { AdminAuthLimiter } from './admin/admin-auth-limiter.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { FaultsController } from './faults/faults.controller.js';
@@ -14,6 +15,12 @@ import { ServiceContext } from './service-context.js';
 @Module({})
 export class ServiceKitModule {
   static forRoot(context: ServiceContext, faults: FaultInjector): DynamicModule {
+    // One for the process: Nest makes a guard instance per module that uses it, and a client's
+    // wrong tokens count against it on every admin route alike.
+    const adminAuthLimiter = new AdminAuthLimiter({
+      maxFailures: context.config.ADMIN_AUTH_MAX_FAILURES,
+      windowMs: context.config.ADMIN_AUTH_WINDOW_MS,
+    });
     return {
       module: ServiceKitModule,
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -21,10 +28,11 @@ export class ServiceKitModule {
       providers: [
         { provide: ServiceContext, useValue: context },
         { provide: FaultInjector, useValue: faults },
+        { provide: AdminAuthLimiter, useValue: adminAuthLimiter },
         ReadinessRegistry,
         AdminTokenGuard,
       ],
-      exports: [ServiceContext, ReadinessRegistry, AdminTokenGuard],
+      exports: [ServiceContext, ReadinessRegistry, AdminAuthLimiter, AdminTokenGuard],
     };
   }
 }

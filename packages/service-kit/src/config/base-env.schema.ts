@@ -41,6 +41,10 @@ export const baseEnvSchema = z.object({
    * published in the repository or its examples is refused.
    */
   ADMIN_TOKEN: adminTokenVar().optional(),
+  /** Failed admin authentications one client IP may make within ADMIN_AUTH_WINDOW_MS; then 429. */
+  ADMIN_AUTH_MAX_FAILURES: intVar(1, 1_000).default(10),
+  /** The window failures are counted in, and how long a client is refused once it reached the limit. */
+  ADMIN_AUTH_WINDOW_MS: intVar(1_000, 86_400_000).default(60_000),
   BODY_LIMIT_BYTES: intVar(1, 64 * 1024 * 1024).default(1024 * 1024),
   /**
    * A request's headers must arrive within this long of its first byte (of connecting, while a
