@@ -14,7 +14,7 @@ export interface BreakerStats {
    * count window every call counts when it finishes, or when it is found slow while still running.
    */
   readonly calls: number;
-  /** Calls that did not fail (in a count window, a call found slow while running is one until it fails). */
+  /** Calls that succeeded (in a count window: not failed, and not found slow and still running). */
   readonly successes: number;
   /** Failed calls of every reason, timeouts included. */
   readonly failures: number;
@@ -58,7 +58,7 @@ export function breakerStats(
   return {
     state,
     calls,
-    successes: countWindow ? window.calls - window.failures : rolling.successes,
+    successes: countWindow ? window.calls - window.failures - window.running : rolling.successes,
     failures,
     timeouts: countWindow ? window.timeouts : rolling.timeouts,
     rejections: rolling.rejects,

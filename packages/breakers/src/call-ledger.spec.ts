@@ -67,12 +67,12 @@ describe(CallLedger.name, () => {
     expect(ledger.takeOverdue(1_011)).toBe(hung[0]);
     expect(ledger.takeOverdue(1_011)).toBe(hung[1]);
     expect(ledger.takeOverdue(1_011)).toBeUndefined();
-    expect(ledger.counts(1_011)).toMatchObject({ calls: 2, slow: 2 });
+    expect(ledger.counts(1_011)).toMatchObject({ calls: 2, slow: 2, running: 2 });
 
-    // Finishing later does not count them again; a failure is added to their entry.
+    // Finishing later does not count them again: their entries get their outcomes.
     expect(ledger.finish(hung[0]!, Outcome.success, 5_000)).toBe(false);
     expect(ledger.finish(hung[1]!, Outcome.timeout, 5_000)).toBe(false);
-    expect(ledger.counts(5_000)).toEqual({ calls: 2, failures: 1, timeouts: 1, slow: 2 });
+    expect(ledger.counts(5_000)).toEqual({ calls: 2, failures: 1, timeouts: 1, slow: 2, running: 0 });
     expect(ledger.takeOverdue(5_000)).toBe(hung[2]);
   });
 
@@ -113,22 +113,22 @@ describe(CallLedger.name, () => {
     it('count window → smaller count window: keeps the newest calls', () => {
       const smaller = settings({ slidingWindowCalls: 3, volumeThreshold: 3 });
       const next = CallLedger.for(smaller, 0, previous(), NO_CALLS);
-      expect(next?.counts(0)).toEqual({ calls: 3, failures: 0, timeouts: 0, slow: 1 });
+      expect(next?.counts(0)).toEqual({ calls: 3, failures: 0, timeouts: 0, slow: 1, running: 0 });
     });
 
     it('count window → time window: its counts carry over', () => {
       const next = CallLedger.for(SLOW, 0, previous(), NO_CALLS);
       expect(next?.judgesErrors).toBe(false);
-      expect(next?.counts(0)).toEqual({ calls: 5, failures: 2, timeouts: 0, slow: 1 });
+      expect(next?.counts(0)).toEqual({ calls: 5, failures: 2, timeouts: 0, slow: 1, running: 0 });
     });
 
     it('time window → count window: opossum’s counts, with the slow share the slow-call window saw', () => {
       const timed = ledgerFor(SLOW);
       call(timed, 0, 1);
       call(timed, 0, 2_000);
-      const opossum = { calls: 20, failures: 10, timeouts: 2, slow: 0 };
+      const opossum = { calls: 20, failures: 10, timeouts: 2, slow: 0, running: 0 };
       const next = CallLedger.for(COUNT_AND_SLOW, 3_000, timed, opossum);
-      expect(next?.counts(3_000)).toEqual({ calls: 10, failures: 5, timeouts: 1, slow: 5 });
+      expect(next?.counts(3_000)).toEqual({ calls: 10, failures: 5, timeouts: 1, slow: 5, running: 0 });
     });
 
     it('keeps watching the calls in flight while the slow-call rule stays on', () => {
@@ -137,7 +137,7 @@ describe(CallLedger.name, () => {
       ledger.begin(hung);
       const next = CallLedger.for(settings({ slowCallDurationMs: 500 }), 100, ledger, NO_CALLS);
       expect(next?.takeOverdue(501)).toBe(hung);
-      expect(next?.counts(501)).toMatchObject({ calls: 1, slow: 1 });
+      expect(next?.counts(501)).toMatchObject({ calls: 1, slow: 1, running: 1 });
     });
   });
 });

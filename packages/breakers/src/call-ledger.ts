@@ -103,14 +103,12 @@ export class CallLedger {
 
   /**
    * A call finished with `outcome` (see {@link Outcome}): counted, slow if it ran past the duration.
-   * A call already counted slow while it ran is not counted again: a failure is added to its entry
-   * (one call, slow and failed), a success changes nothing. Returns whether it turned slow now.
+   * A call already counted slow while it ran is not counted again: its entry gets its outcome (one
+   * call, slow and failed, or slow and succeeded). Returns whether it turned slow now.
    */
   finish(call: LedgerCall, outcome: number, nowMs: number): boolean {
     if (call.slow) {
-      if (outcome !== Outcome.success && call.window === this.window) {
-        this.window.amend(call.entry, outcome, nowMs);
-      }
+      if (call.window === this.window) this.window.amend(call.entry, outcome, nowMs);
       return false;
     }
     this.inFlight?.delete(call);
@@ -128,7 +126,7 @@ export class CallLedger {
     call.slow = true;
     if (call.epoch === this.epoch) {
       call.window = this.window;
-      call.entry = this.window.record(Outcome.slow, nowMs);
+      call.entry = this.window.record(Outcome.slow | Outcome.running, nowMs);
     }
     return call;
   }

@@ -11,8 +11,9 @@ export interface CallWindow {
   /** Adds one call with its {@link Outcome} flags; returns a handle to its entry for {@link amend}. */
   record(outcome: number, nowMs: number): number;
   /**
-   * Adds failure flags to an entry recorded earlier without them: a call counted slow while it was
-   * still running, which then failed. Nothing happens once the entry has left the window.
+   * Finishes an entry recorded while its call was still running (with {@link Outcome.running}): a
+   * call counted slow before it finished. The running flag goes and `outcome`'s flags are added;
+   * nothing happens once the entry has left the window.
    */
   amend(entry: number, outcome: number, nowMs: number): void;
   /** Totals over the window as of `nowMs`; a live view, read it before the next record. */
@@ -26,6 +27,8 @@ export interface WindowCounts {
   readonly failures: number;
   readonly timeouts: number;
   readonly slow: number;
+  /** Calls counted slow while still running, that have not finished since: neither failed nor succeeded. */
+  readonly running: number;
 }
 
 /** A call's outcome as bit flags, so a count window keeps one byte per call. */
@@ -35,11 +38,19 @@ export const Outcome = {
   /** A timeout is a failure too. */
   timeout: 1 | 2,
   slow: 4,
+  /** Counted before it finished: its outcome is not known yet. */
+  running: 8,
 } as const;
 
 const TIMED_OUT = 2;
 
-export const NO_CALLS: WindowCounts = Object.freeze({ calls: 0, failures: 0, timeouts: 0, slow: 0 });
+export const NO_CALLS: WindowCounts = Object.freeze({
+  calls: 0,
+  failures: 0,
+  timeouts: 0,
+  slow: 0,
+  running: 0,
+});
 
 /** Running totals that a window adds entries to and takes them out of. */
 export class Totals implements WindowCounts {
@@ -47,12 +58,14 @@ export class Totals implements WindowCounts {
   failures = 0;
   timeouts = 0;
   slow = 0;
+  running = 0;
 
   /** Adds (sign 1) or takes out (sign -1) the flags of `outcome`, not the call itself. */
   flags(outcome: number, sign: 1 | -1): void {
     if (outcome & Outcome.failure) this.failures += sign;
     if (outcome & TIMED_OUT) this.timeouts += sign;
     if (outcome & Outcome.slow) this.slow += sign;
+    if (outcome & Outcome.running) this.running += sign;
   }
 
   /** Adds (sign 1) or takes out (sign -1) whole counts: calls and their flags. */
@@ -61,9 +74,10 @@ export class Totals implements WindowCounts {
     this.failures += sign * counts.failures;
     this.timeouts += sign * counts.timeouts;
     this.slow += sign * counts.slow;
+    this.running += sign * counts.running;
   }
 
   clear(): void {
-    this.calls = this.failures = this.timeouts = this.slow = 0;
+    this.calls = this.failures = this.timeouts = this.slow = this.running = 0;
   }
 }

@@ -337,6 +337,7 @@ export class CircuitBreaker {
       failures: carried.failures,
       timeouts: carried.timeouts,
       slow: 0,
+      running: 0,
     });
     this.opossum.replace(settings, this.opossumJudgesErrors(), carried);
     this.phases.retime();
@@ -428,8 +429,14 @@ export class CircuitBreaker {
     const rolling = this.opossum.counts();
     if (this.opossumJudgesErrors()) return rolling;
     const window = this.ledger!.counts(nowMs);
-    const { calls, failures, timeouts } = window;
-    return { fires: calls, successes: calls - failures, failures, timeouts, rejects: rolling.rejects };
+    const { calls, failures, timeouts, running } = window;
+    return {
+      fires: calls,
+      successes: calls - failures - running,
+      failures,
+      timeouts,
+      rejects: rolling.rejects,
+    };
   }
 
   private countsAsFailure(error: unknown): boolean {

@@ -29,8 +29,11 @@ export class CountWindow implements CallWindow {
     if (entry < this.recorded - this.size || entry >= this.recorded) return;
     const slot = entry % this.size;
     const held = this.ring[slot]!;
-    this.ring[slot] = held | outcome;
-    this.totals.flags(outcome & ~held, 1);
+    if ((held & Outcome.running) === 0) return;
+    const finished = (held & ~Outcome.running) | outcome;
+    this.ring[slot] = finished;
+    this.totals.flags(held, -1);
+    this.totals.flags(finished, 1);
   }
 
   counts(): WindowCounts {

@@ -1,4 +1,4 @@
-import { type CallWindow, NO_CALLS, Totals, type WindowCounts } from './call-window.js';
+import { type CallWindow, NO_CALLS, Outcome, Totals, type WindowCounts } from './call-window.js';
 
 /**
  * The calls of the last `windowMs`, in `buckets` buckets that slide one at a time, as opossum's
@@ -43,8 +43,10 @@ export class TimeWindow implements CallWindow {
   amend(entry: number, outcome: number, nowMs: number): void {
     const bucket = this.slide(nowMs);
     if (entry <= bucket - this.buckets || entry > bucket) return;
-    this.ring[entry % this.buckets]!.flags(outcome, 1);
-    this.totals.flags(outcome, 1);
+    for (const counts of [this.ring[entry % this.buckets]!, this.totals]) {
+      counts.flags(Outcome.running, -1);
+      counts.flags(outcome, 1);
+    }
   }
 
   counts(nowMs: number): WindowCounts {

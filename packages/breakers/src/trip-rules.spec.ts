@@ -8,7 +8,13 @@ const settings = (overrides: Partial<BreakerSettings>): BreakerSettings => ({
   volumeThreshold: 10,
   ...overrides,
 });
-const counts = (calls: number, failures: number, slow = 0) => ({ calls, failures, timeouts: 0, slow });
+const counts = (calls: number, failures: number, slow = 0) => ({
+  calls,
+  failures,
+  timeouts: 0,
+  slow,
+  running: 0,
+});
 
 describe('trip rules', () => {
   it('error rule: opens when the failed share is above the threshold (opossum’s rule)', () => {
