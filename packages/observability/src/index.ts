@@ -39,3 +39,10 @@ export {
   type TraceParent,
 } from './trace-context.js';
 export { newSpanId, newTraceId } from './trace-ids.js';
+export {
+  countsAgainstUpstream,
+  DEPENDENCY_ORIGIN,
+  FAILURE_ORIGIN_HEADER,
+  isDependencyFailure,
+  type FailureOrigin,
+} from './failure-origin.js';

@@ -90,9 +90,18 @@ function publishedPort(entry: NonNullable<ComposeService['ports']>[number]): str
     .join(':');
 }
 
-/** The value docker-compose uses when none of the referenced variables is set. */
+/** What an operator sets for the variables the file requires (`${NAME:?message}`). */
+const REQUIRED_VARIABLES: Readonly<Record<string, string>> = { ADMIN_TOKEN: 'f3a9c2e81b7d4605a1c9e2b4' };
+
+/**
+ * The value docker-compose uses when none of the optional variables is set and the required ones
+ * have the values of {@link REQUIRED_VARIABLES}.
+ */
 function withDefaults(value: string): string {
-  return value.replace(/\$\{[A-Za-z_]\w*(?::?-([^}]*))?\}/g, (_match, fallback?: string) => fallback ?? '');
+  return value.replace(
+    /\$\{([A-Za-z_]\w*)(?::?-([^}]*)|:?\?[^}]*)?\}/g,
+    (_match, name: string, fallback?: string) => fallback ?? REQUIRED_VARIABLES[name] ?? '',
+  );
 }
 
 function schemaOf(service: AppService): EnvSchema {
@@ -119,15 +128,25 @@ if (!dockerComposeInstalled) {
 const itWithDockerCompose = dockerComposeInstalled ? it : it.skip;
 
 describe('docker-compose accepts docker-compose.yml', () => {
-  itWithDockerCompose('`docker-compose config -q` succeeds, with no warning of an unset variable', () => {
-    // Only PATH from this environment: every variable the file uses needs a default of its own.
-    const result = spawnSync('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], {
+  function composeConfig(env: Readonly<Record<string, string>>) {
+    // Only PATH from this environment: every other variable the file uses needs a default of its own.
+    return spawnSync('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] },
+      env: { PATH: process.env['PATH'], ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
+  }
+
+  itWithDockerCompose('`docker-compose config -q` succeeds, with no warning of an unset variable', () => {
+    const result = composeConfig(REQUIRED_VARIABLES);
     expect({ exitCode: result.status, stderr: result.stderr.trim() }).toEqual({ exitCode: 0, stderr: '' });
+  });
+
+  itWithDockerCompose('refuses to start without an admin token, saying how to set one', () => {
+    const result = composeConfig({});
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('set ADMIN_TOKEN to 16+ characters');
   });
 });
 

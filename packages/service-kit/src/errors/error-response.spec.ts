@@ -49,6 +49,14 @@ describe(toErrorResponse.name, () => {
     expect(response.body.error).toEqual({ code: `some_${kind}`, message: `a ${kind} problem` });
   });
 
+  it('names a dependency as the origin of a 5xx, so the gateway does not hold it against this instance', () => {
+    const down = Object.assign(platformError('unavailable'), { origin: 'dependency' });
+    expect(toErrorResponse(down, request).headers).toEqual({ 'x-failure-origin': 'dependency' });
+    // A 4xx is the request's fault whatever the error says.
+    const invalid = Object.assign(platformError('invalid'), { origin: 'dependency' });
+    expect(toErrorResponse(invalid, request).headers).toEqual({});
+  });
+
   it('lists the invalid fields of a ValidationError in details', () => {
     const error = new ValidationError([{ field: 'email', problem: 'is not an email' }], 'body');
     expect(toErrorResponse(error, request)).toMatchObject({

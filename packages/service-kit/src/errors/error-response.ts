@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import type { Logger } from '@platform/observability';
+import { FAILURE_ORIGIN_HEADER, type Logger } from '@platform/observability';
 
 import { isPlatformError, type ErrorKind } from './platform-error.js';
 
@@ -72,6 +72,7 @@ export function toErrorResponse(exception: unknown, request: FastifyRequest): Er
     details = exception.details;
     if (exception.retryAfterSeconds !== undefined)
       headers['retry-after'] = String(exception.retryAfterSeconds);
+    if (exception.origin !== undefined && status >= 500) headers[FAILURE_ORIGIN_HEADER] = exception.origin;
   } else if (exception instanceof HttpException || isClientError(exception)) {
     status =
       exception instanceof HttpException

@@ -1,3 +1,5 @@
+import type { FailureOrigin } from '@platform/observability';
+
 /**
  * What went wrong, in terms a caller can act on. The exception filter maps a kind to an HTTP
  * status in one place, so services never throw HTTP exceptions themselves.
@@ -36,6 +38,12 @@ export interface PlatformErrorShape extends Error {
   readonly kind: ErrorKind;
   readonly details?: unknown;
   readonly retryAfterSeconds?: number;
+  /**
+   * `dependency` when the failure is in something this service needs (its database, a shard,
+   * another service), not in the service itself: sent as `x-failure-origin` so the gateway does not
+   * hold it against this instance (docs/failover.md, "Whose fault").
+   */
+  readonly origin?: FailureOrigin;
 }
 
 /** Base of every error a service reports to its callers: a stable `code` and a clear message. */
@@ -46,12 +54,18 @@ export abstract class PlatformError extends Error implements PlatformErrorShape 
   readonly details?: unknown;
   /** For `unavailable`: when to try again, sent as Retry-After. */
   readonly retryAfterSeconds?: number;
+  /** See {@link PlatformErrorShape.origin}. */
+  readonly origin?: FailureOrigin;
 
-  constructor(message: string, options?: { cause?: unknown; details?: unknown; retryAfterSeconds?: number }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; details?: unknown; retryAfterSeconds?: number; origin?: FailureOrigin },
+  ) {
     super(message, { cause: options?.cause });
     this.name = new.target.name;
     this.details = options?.details;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.origin = options?.origin;
   }
 }
 
