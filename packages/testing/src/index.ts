@@ -1,4 +1,5 @@
 export { eventually } from './eventually.js';
+export { startFreezableProxy, type FreezableProxy, type ProxyTarget } from './freezable-proxy.js';
 export { startTestInfra, type StartedTestInfra } from './global-setup.js';
 export { requestJson, type JsonRequest, type JsonResponse } from './json-request.js';
 export { LogCapture, type LogLine } from './log-capture.js';
