@@ -122,6 +122,31 @@ describe(LoadTracker.name, () => {
     expect(load.snapshot('a')).toMatchObject({ inflight: 0, requests: 0 });
   });
 
+  it('starts a recovered endpoint afresh, ignoring the completions of calls that hung on it', () => {
+    const { clock, load } = tracker();
+    const hung = [load.begin('a'), load.begin('a')];
+    load.begin('a')({ latencyMs: 9_000, ok: false });
+    load.begin('b');
+    clock.advance(1_000);
+
+    load.reset('a');
+    expect(load.snapshot('a')).toEqual({
+      inflight: 0,
+      latencyEwmaMs: 0,
+      peakEwmaMs: 3,
+      errorRate: 0,
+      requests: 3,
+    });
+    for (const complete of hung) complete({ latencyMs: 10_000, ok: false });
+    expect(load.snapshot('a')).toMatchObject({ inflight: 0, latencyEwmaMs: 0, errorRate: 0 });
+    load.begin('a')({ latencyMs: 4, ok: true });
+    expect(load.snapshot('a')).toMatchObject({ inflight: 0, latencyEwmaMs: 4, peakEwmaMs: 4, requests: 4 });
+    // Other endpoints, and endpoints never seen, are untouched.
+    load.reset('unknown');
+    expect(load.ids().sort()).toEqual(['a', 'b']);
+    expect(load.inflight('b')).toBe(1);
+  });
+
   it('refuses a decay window that is not positive', () => {
     expect(() => new LoadTracker({ decayWindowMs: 0 })).toThrow(RangeError);
   });

@@ -73,21 +73,7 @@ export class LoadTracker implements LoadSource {
 
   /** Counts a request as in flight; call the returned function once when it ends. */
   begin(id: string): CompleteRequest {
-    let load = this.loads.get(id);
-    if (load === undefined) {
-      const stampedAt = this.clock();
-      load = {
-        inflight: 0,
-        requests: 0,
-        latencyEwmaMs: 0,
-        peakEwmaMs: 0,
-        errorRate: 0,
-        sampled: false,
-        stampedAt,
-      };
-      this.loads.set(id, load);
-    }
-    const tracked = load;
+    const tracked = this.loads.get(id) ?? this.fresh(id, 0);
     tracked.inflight++;
     tracked.requests++;
     let done = false;
@@ -132,9 +118,34 @@ export class LoadTracker implements LoadSource {
     this.loads.delete(id);
   }
 
+  /**
+   * Starts an endpoint afresh, keeping only its request total: nothing in flight, no latency or error
+   * sample. For an endpoint that came back (a frozen process that answers its health probes again):
+   * the calls that hung on it would otherwise keep it looking busy and slow to load-aware pickers,
+   * which would then starve it. Completions of requests begun before the reset are ignored.
+   */
+  reset(id: string): void {
+    const load = this.loads.get(id);
+    if (load !== undefined) this.fresh(id, load.requests);
+  }
+
   /** Endpoints with something tracked. */
   ids(): string[] {
     return [...this.loads.keys()];
+  }
+
+  private fresh(id: string, requests: number): EndpointLoad {
+    const load: EndpointLoad = {
+      inflight: 0,
+      requests,
+      latencyEwmaMs: 0,
+      peakEwmaMs: 0,
+      errorRate: 0,
+      sampled: false,
+      stampedAt: this.clock(),
+    };
+    this.loads.set(id, load);
+    return load;
   }
 
   private record(load: EndpointLoad, outcome: RequestOutcome): void {
