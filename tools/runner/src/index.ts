@@ -10,9 +10,14 @@ export {
 } from './catalog.js';
 export {
   DEFAULT_SERVICE_VERSION,
+  INFRA_NAMES,
   RELEASE_NAME_PATTERN,
   STABLE_TRACK,
+  type InfraActionView,
+  type InfraName,
+  type InfraView,
   type InstanceView,
+  type RestartedInstanceView,
   type ServiceVersionView,
   type StartedInstanceView,
   type StartInstancesRequest,

@@ -21,7 +21,13 @@ import {
   type PostgresServer,
   type ServiceSpec,
 } from './catalog.js';
-import { DEFAULT_SERVICE_VERSION, RELEASE_NAME_PATTERN, STABLE_TRACK } from './control/control-api.js';
+import {
+  DEFAULT_SERVICE_VERSION,
+  RELEASE_NAME_PATTERN,
+  STABLE_TRACK,
+  type InfraName,
+  type InfraView,
+} from './control/control-api.js';
 import { ControlServer } from './control/control-server.js';
 import { PlatformControl } from './control/platform-control.js';
 import { PlatformPrometheus, type PlatformPrometheusOptions } from './monitoring/platform-prometheus.js';
@@ -80,6 +86,9 @@ export class Platform {
   /** The PostgreSQL servers started here (none when POSTGRES_URL is given). */
   private readonly postgres = new Map<PostgresServer, LocalPostgres>();
   private kafka: LocalKafka | undefined;
+  /** The port of each server started here, kept while the control API has it stopped. */
+  private readonly postgresPorts = new Map<PostgresServer, number>();
+  private kafkaManaged = false;
   /** An admin connection string per server; with POSTGRES_URL, both are that server. */
   private postgresUrls: Record<PostgresServer, string> = { a: '', b: '' };
   private brokers: readonly string[] = [];
@@ -204,15 +213,17 @@ export class Platform {
     this.takenPorts.add(portB);
     throwFirstFailure(
       await Promise.allSettled([
-        this.startPostgresServer('a', postgresPort, 'postgres'),
-        this.startPostgresServer('b', portB, 'postgres-b'),
+        this.startPostgresServer('a', postgresPort),
+        this.startPostgresServer('b', portB),
       ]),
     );
   }
 
-  /** One embedded server; `baseName` names its data directory and log file. */
-  private async startPostgresServer(server: PostgresServer, port: number, baseName: string): Promise<void> {
+  /** One embedded server; its data directory and log file are `postgres` (a) or `postgres-b`. */
+  private async startPostgresServer(server: PostgresServer, port: number): Promise<void> {
     const dir = statePaths(this.options.stateDir);
+    const baseName = server === 'a' ? 'postgres' : `postgres-${server}`;
+    this.postgresPorts.set(server, port);
     const postgres = await startPostgres({
       dataDir: path.join(dir.data, baseName),
       port,
@@ -232,6 +243,7 @@ export class Platform {
       return;
     }
     const dir = statePaths(this.options.stateDir);
+    this.kafkaManaged = true;
     this.kafka = await startKafka({
       dataDir: path.join(dir.data, 'kafka'),
       port: this.options.kafkaPort,
@@ -277,6 +289,49 @@ export class Platform {
   /** A release was promoted: from now on `service` starts at `version` (`--scale`-style starts too). */
   setCurrentVersion(service: string, version: string): void {
     this.versions.set(serviceSpec(service).name, version);
+    if (!this.stopping) this.saveState();
+  }
+
+  /** The PostgreSQL servers and the Kafka broker started here, running or stopped by the control API. */
+  infrastructure(): InfraView[] {
+    const views: InfraView[] = [];
+    for (const [server, port] of this.postgresPorts) {
+      const pid = this.postgres.get(server)?.pid ?? null;
+      const state = pid === null ? 'stopped' : 'running';
+      views.push({ name: `postgres-${server}`, pid, address: `127.0.0.1:${port}`, state });
+    }
+    if (this.kafkaManaged) {
+      const pid = this.kafka?.pid ?? null;
+      const address = `127.0.0.1:${this.options.kafkaPort}`;
+      views.push({ name: 'kafka', pid, address, state: pid === null ? 'stopped' : 'running' });
+    }
+    return views;
+  }
+
+  /** Stops a server started here (cleanly, as Ctrl-C would) while the services keep running. */
+  async stopInfrastructure(name: InfraName): Promise<void> {
+    if (name === 'kafka') {
+      const kafka = this.kafka;
+      this.kafka = undefined;
+      await kafka?.stop();
+    } else {
+      const server = postgresServerOf(name);
+      const postgres = this.postgres.get(server);
+      this.postgres.delete(server);
+      await postgres?.stop();
+    }
+    if (!this.stopping) this.saveState();
+  }
+
+  /** Starts a server stopped by {@link stopInfrastructure} again, on the same port with the same data. */
+  async startInfrastructure(name: InfraName): Promise<void> {
+    if (name === 'kafka') {
+      if (!this.kafka) await this.startKafka();
+    } else {
+      const server = postgresServerOf(name);
+      const port = this.postgresPorts.get(server);
+      if (port !== undefined && !this.postgres.has(server)) await this.startPostgresServer(server, port);
+    }
     if (!this.stopping) this.saveState();
   }
 
@@ -364,12 +419,12 @@ export class Platform {
           return {
             name,
             // The local servers' password is a fixed development one; an external server's is not shown.
-            url: local ? local.url() : redact(this.postgresUrls[name]),
+            url: this.postgresPorts.has(name) ? this.postgresUrls[name] : redact(this.postgresUrls[name]),
             pid: local?.pid ?? null,
-            managed: local !== undefined,
+            managed: this.postgresPorts.has(name),
           };
         }),
-        kafka: { brokers: this.brokers, pid: this.kafka?.pid ?? null, managed: this.kafka !== undefined },
+        kafka: { brokers: this.brokers, pid: this.kafka?.pid ?? null, managed: this.kafkaManaged },
         ...(this.prometheusRecord ? { prometheus: this.prometheusRecord } : {}),
       },
       instances: this.instances
@@ -421,6 +476,10 @@ export class Platform {
     this.releaseLock?.();
     this.progress('stopped; nothing is left running');
   }
+}
+
+function postgresServerOf(name: Exclude<InfraName, 'kafka'>): PostgresServer {
+  return name === 'postgres-a' ? 'a' : 'b';
 }
 
 function validateScale(scale: Readonly<Record<string, number>>): void {

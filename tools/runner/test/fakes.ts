@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { InfraName, InfraView } from '../src/control/control-api.js';
 import type { ControlledInstance, ControlledPlatform } from '../src/control/platform-control.js';
 import type { InstanceRelease } from '../src/platform.js';
 import {
@@ -56,6 +57,13 @@ export class FakePlatform implements ControlledPlatform {
   /** Which starts fail (1 is the first start request). */
   readonly failStarts = new Set<number>();
   private readonly versions = new Map<string, string>();
+  /** What the runner started: both PostgreSQL servers and Kafka, all running. */
+  readonly infra = new Map<InfraName, InfraView>(
+    (['postgres-a', 'postgres-b', 'kafka'] as const).map((name, i) => [
+      name,
+      { name, pid: 5000 + i, address: `127.0.0.1:${5433 + i}`, state: 'running' },
+    ]),
+  );
 
   constructor(counts: Record<string, number> = { gateway: 1, 'user-service': 2 }) {
     for (const [service, count] of Object.entries(counts)) {
@@ -84,6 +92,20 @@ export class FakePlatform implements ControlledPlatform {
     return Promise.resolve(
       Array.from({ length: count }, () => this.add(service, release.version, release.track)),
     );
+  }
+
+  infrastructure(): InfraView[] {
+    return [...this.infra.values()];
+  }
+
+  stopInfrastructure(name: InfraName): Promise<void> {
+    this.infra.set(name, { ...this.infra.get(name)!, pid: null, state: 'stopped' });
+    return Promise.resolve();
+  }
+
+  startInfrastructure(name: InfraName): Promise<void> {
+    this.infra.set(name, { ...this.infra.get(name)!, pid: 6000, state: 'running' });
+    return Promise.resolve();
   }
 
   private add(service: string, version: string, track: string): FakeInstance {

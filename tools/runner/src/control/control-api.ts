@@ -83,6 +83,31 @@ export interface StoppedInstanceView {
   readonly stoppedInMs: number;
 }
 
+/** Infrastructure the runner started and can stop and start again (a chaos experiment's faults). */
+export const INFRA_NAMES = ['postgres-a', 'postgres-b', 'kafka'] as const;
+export type InfraName = (typeof INFRA_NAMES)[number];
+
+/** One piece of infrastructure as the control API shows it. */
+export interface InfraView {
+  readonly name: InfraName;
+  /** The host process the runner started (PostgreSQL's or Kafka's processes are below it); null when stopped. */
+  readonly pid: number | null;
+  readonly address: string;
+  readonly state: 'running' | 'stopped';
+}
+
+/** `POST /infrastructure/{name}/stop|start`'s answer. */
+export interface InfraActionView {
+  readonly infrastructure: InfraView;
+  readonly tookMs: number;
+}
+
+/** `POST /instances/{instanceId}/restart`'s answer: the old one stopped (if it still ran), its replacement ready. */
+export interface RestartedInstanceView {
+  readonly stopped: InstanceView;
+  readonly started: StartedInstanceView;
+}
+
 /** The body of every error answer, the same shape the services use. */
 export interface ControlErrorBody {
   readonly error: { readonly code: string; readonly message: string };

@@ -1,6 +1,9 @@
 import { JsonApi } from '../http-json.js';
 import type {
+  InfraActionView,
+  InfraView,
   InstanceView,
+  RestartedInstanceView,
   ServiceVersionView,
   StartedInstanceView,
   StartInstancesRequest,
@@ -55,5 +58,41 @@ export class ControlClient {
 
   setVersion(service: string, version: string): Promise<ServiceVersionView> {
     return this.api.request('PUT', `/services/${encodeURIComponent(service)}/version`, { version });
+  }
+
+  restartInstance(instanceId: string): Promise<RestartedInstanceView> {
+    return this.api.request(
+      'POST',
+      `/instances/${encodeURIComponent(instanceId)}/restart`,
+      undefined,
+      STOP_TIMEOUT_MS + START_TIMEOUT_MS,
+    );
+  }
+
+  async infrastructure(): Promise<InfraView[]> {
+    const { infrastructure } = await this.api.request<{ infrastructure: InfraView[] }>(
+      'GET',
+      '/infrastructure',
+    );
+    return infrastructure;
+  }
+
+  /** Kafka's clean stop may take up to 40 s; a PostgreSQL server's start, a minute on a busy machine. */
+  stopInfrastructure(name: string): Promise<InfraActionView> {
+    return this.api.request(
+      'POST',
+      `/infrastructure/${encodeURIComponent(name)}/stop`,
+      undefined,
+      STOP_TIMEOUT_MS,
+    );
+  }
+
+  startInfrastructure(name: string): Promise<InfraActionView> {
+    return this.api.request(
+      'POST',
+      `/infrastructure/${encodeURIComponent(name)}/start`,
+      undefined,
+      START_TIMEOUT_MS,
+    );
   }
 }

@@ -195,4 +195,51 @@ describe(ControlServer.name, () => {
       services: expect.arrayContaining([{ service: 'user-service', version: '0.2.0' }]),
     });
   });
+
+  it('restarts an instance: stops it if it still runs, starts one like it, and says which', async () => {
+    const answer = await call('POST', '/instances/user-service-1/restart');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      stopped: expect.objectContaining({ instanceId: 'user-service-1', state: 'stopping' }),
+      started: expect.objectContaining({ instanceId: 'user-service-3', version: '0.1.0', track: 'stable' }),
+    });
+    expect(platform.instances[1]!.running).toBe(false);
+    // An instance that was killed has exited already: restarting it only starts its replacement.
+    expect((await call('POST', '/instances/user-service-1/restart')).status).toBe(200);
+    expect(platform.starts).toHaveLength(2);
+    expect((await call('POST', '/instances/user-service-9/restart')).status).toBe(404);
+    expect((await call('POST', '/instances/gateway-1/restart')).status).toBe(400);
+  });
+
+  it('lists, stops and starts the infrastructure it started, by name', async () => {
+    const list = await call('GET', '/infrastructure');
+    expect(list.body).toEqual({
+      infrastructure: [
+        { name: 'postgres-a', pid: 5000, address: '127.0.0.1:5433', state: 'running' },
+        { name: 'postgres-b', pid: 5001, address: '127.0.0.1:5434', state: 'running' },
+        { name: 'kafka', pid: 5002, address: '127.0.0.1:5435', state: 'running' },
+      ],
+    });
+    const stopped = await call('POST', '/infrastructure/postgres-b/stop');
+    expect(stopped).toEqual({
+      status: 200,
+      body: {
+        infrastructure: { name: 'postgres-b', pid: null, address: '127.0.0.1:5434', state: 'stopped' },
+        tookMs: expect.any(Number),
+      },
+    });
+    const started = await call('POST', '/infrastructure/postgres-b/start');
+    expect(started.body).toMatchObject({ infrastructure: { name: 'postgres-b', state: 'running' } });
+  });
+
+  it('answers 404 for infrastructure it did not start, naming what it has', async () => {
+    platform.infra.delete('kafka');
+    const answer = await call('POST', '/infrastructure/kafka/stop');
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toMatchObject({
+      code: 'infrastructure_not_found',
+      message: expect.stringContaining('it has postgres-a, postgres-b'),
+    });
+    expect((await call('POST', '/infrastructure/postgres-a/reboot')).status).toBe(404);
+  });
 });

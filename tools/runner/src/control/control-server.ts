@@ -9,7 +9,10 @@ import {
   setVersionSchema,
   startInstancesSchema,
   type ControlErrorBody,
+  type InfraActionView,
+  type InfraView,
   type InstanceView,
+  type RestartedInstanceView,
   type ServiceVersionView,
   type StartedInstanceView,
   type StartInstancesRequest,
@@ -30,6 +33,11 @@ export interface ControlTarget {
   startInstances(request: StartInstancesRequest): Promise<readonly StartedInstanceView[]>;
   stopInstance(instanceId: string): Promise<StoppedInstanceView>;
   setVersion(service: string, version: string): ServiceVersionView;
+  /** Stops an instance (unless it has already exited, e.g. killed) and starts one like it. */
+  restartInstance(instanceId: string): Promise<RestartedInstanceView>;
+  infrastructure(): readonly InfraView[];
+  stopInfrastructure(name: string): Promise<InfraActionView>;
+  startInfrastructure(name: string): Promise<InfraActionView>;
 }
 
 const STATUS_BY_KIND: Record<ControlErrorKind, number> = {
@@ -50,8 +58,9 @@ interface Answer {
 
 /**
  * The runner's control API on 127.0.0.1, on a port the OS picks: `npm run release` starts and
- * stops instances through it while the platform runs. Every request needs the platform's admin
- * token. Plain `node:http`, because it is five routes and the runner should not need a framework.
+ * stops instances through it while the platform runs, `npm run chaos` restarts instances and stops
+ * and starts PostgreSQL servers and the Kafka broker. Every request needs the platform's admin
+ * token. Plain `node:http`, because it is a few routes and the runner should not need a framework.
  */
 export class ControlServer {
   private readonly server = http.createServer((request, response) => void this.handle(request, response));
@@ -132,6 +141,16 @@ export class ControlServer {
     }
     if (collection === 'instances' && segments.length === 2 && method === 'DELETE') {
       return { status: 200, body: await this.target.stopInstance(name!) };
+    }
+    if (collection === 'instances' && property === 'restart' && segments.length === 3 && method === 'POST') {
+      return { status: 200, body: await this.target.restartInstance(name!) };
+    }
+    if (collection === 'infrastructure' && segments.length === 1 && method === 'GET') {
+      return { status: 200, body: { infrastructure: this.target.infrastructure() } };
+    }
+    if (collection === 'infrastructure' && segments.length === 3 && method === 'POST') {
+      if (property === 'stop') return { status: 200, body: await this.target.stopInfrastructure(name!) };
+      if (property === 'start') return { status: 200, body: await this.target.startInfrastructure(name!) };
     }
     if (collection === 'services' && segments.length === 1 && method === 'GET') {
       return { status: 200, body: { services: this.target.services() } };

@@ -48,7 +48,8 @@ export class UnknownEndpointError extends ControlError {
   constructor(method: string, path: string) {
     super(
       `no endpoint ${method} ${path}; the endpoints are GET /instances, POST /instances, ` +
-        'DELETE /instances/{instanceId}, GET /services and PUT /services/{service}/version',
+        'DELETE /instances/{instanceId}, POST /instances/{instanceId}/restart, GET /services, ' +
+        'PUT /services/{service}/version, GET /infrastructure and POST /infrastructure/{name}/stop|start',
     );
   }
 }
@@ -103,6 +104,17 @@ export class InstanceStartError extends ControlError {
     super(
       `could not start ${service} ${version}: ${(cause as Error).message}; ` +
         'the instances this request started have been stopped again',
+    );
+  }
+}
+
+export class UnknownInfraError extends ControlError {
+  readonly code = 'infrastructure_not_found';
+  readonly kind = 'not_found';
+  constructor(name: string, known: readonly string[]) {
+    super(
+      `no infrastructure "${name}" that this runner started; it has ${known.join(', ') || 'none'} ` +
+        "(with POSTGRES_URL or KAFKA_BROKERS, that server is not the runner's to stop)",
     );
   }
 }

@@ -2,8 +2,13 @@ import { GATEWAY_SERVICE, SERVICES } from '../catalog.js';
 import type { InstanceRelease } from '../platform.js';
 import type { ServiceProcess } from '../service-process.js';
 import {
+  INFRA_NAMES,
   STABLE_TRACK,
+  type InfraActionView,
+  type InfraName,
+  type InfraView,
   type InstanceView,
+  type RestartedInstanceView,
   type ServiceVersionView,
   type StartedInstanceView,
   type StartInstancesRequest,
@@ -14,6 +19,7 @@ import {
   InstanceStartError,
   LastInstanceError,
   PlatformStoppingError,
+  UnknownInfraError,
   UnknownInstanceError,
   UnknownServiceError,
 } from './control.errors.js';
@@ -44,6 +50,10 @@ export interface ControlledPlatform {
   currentVersion(service: string): string;
   setCurrentVersion(service: string, version: string): void;
   startInstances(service: string, release: InstanceRelease, count: number): Promise<ControlledInstance[]>;
+  /** The infrastructure this runner started (none of what POSTGRES_URL or KAFKA_BROKERS name). */
+  infrastructure(): readonly InfraView[];
+  stopInfrastructure(name: InfraName): Promise<void>;
+  startInfrastructure(name: InfraName): Promise<void>;
 }
 
 /**
@@ -103,6 +113,61 @@ export class PlatformControl implements ControlTarget {
       await instance.stop();
     }
     return { instance: { ...before, state: 'stopping' }, stoppedInMs: Date.now() - started };
+  }
+
+  /**
+   * Stops `instanceId` gracefully if it still runs (a killed one has already exited) and starts
+   * one more of its service at the same version and track: what a supervisor does after a crash.
+   */
+  async restartInstance(instanceId: string): Promise<RestartedInstanceView> {
+    const instance = this.platform.instances.findLast((i) => i.instanceId === instanceId);
+    if (!instance) throw new UnknownInstanceError(instanceId);
+    const service = this.releasable(instance.service, 'stopping its instances');
+    if (this.platform.isStopping) throw new PlatformStoppingError();
+    const stopped = view(instance);
+    if (instance.running) {
+      this.progress(`restarting ${instanceId}: stopping it gracefully on request`);
+      await instance.stop();
+    } else {
+      this.progress(`restarting ${instanceId}, which had exited, on request`);
+    }
+    const [started] = await this.startInstances({
+      service,
+      version: instance.version,
+      track: instance.track,
+      count: 1,
+    });
+    return { stopped: { ...stopped, state: 'stopping' }, started: started! };
+  }
+
+  infrastructure(): readonly InfraView[] {
+    return this.platform.infrastructure();
+  }
+
+  /** Stops a PostgreSQL server or the Kafka broker (cleanly); the services see it go away. */
+  async stopInfrastructure(name: string): Promise<InfraActionView> {
+    return this.infraAction(name, 'stop', (known) => this.platform.stopInfrastructure(known));
+  }
+
+  /** Starts it again on the same port, with the same data. */
+  async startInfrastructure(name: string): Promise<InfraActionView> {
+    if (this.platform.isStopping) throw new PlatformStoppingError();
+    return this.infraAction(name, 'start', (known) => this.platform.startInfrastructure(known));
+  }
+
+  private async infraAction(
+    name: string,
+    action: 'stop' | 'start',
+    act: (name: InfraName) => Promise<void>,
+  ): Promise<InfraActionView> {
+    const known = this.platform.infrastructure().map((infra) => infra.name);
+    const found = INFRA_NAMES.find((candidate) => candidate === name && known.includes(candidate));
+    if (!found) throw new UnknownInfraError(name, known);
+    this.progress(`${action === 'stop' ? 'stopping' : 'starting'} ${found} on request`);
+    const started = Date.now();
+    await act(found);
+    const infrastructure = this.platform.infrastructure().find((infra) => infra.name === found)!;
+    return { infrastructure, tookMs: Date.now() - started };
   }
 
   setVersion(service: string, version: string): ServiceVersionView {
