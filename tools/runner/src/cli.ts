@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The platform's command line, behind the root npm scripts:
- *   npm start [-- --scale id-service=4 --gateway-port 8080 --quiet]
+ *   npm start [-- --scale id-service=4 --gateway-port 8080 --quiet --access-log]
  *   npm run status [-- --json]
  *   npm run release -- start|status|promote|abort ...
  *   npm test
@@ -11,11 +11,14 @@ import { parseArgs } from 'node:util';
 
 import { REPO_ROOT } from '@platform/local-infra';
 
+import { asksForHelp, parseOrUsage, UsageError } from './cli-usage.js';
 import { Platform } from './platform.js';
 import { RELEASE_SYNOPSIS } from './release/release-args.js';
 import { runRelease } from './release/release-command.js';
 import { RunnerAlreadyRunningError } from './state.js';
 import { platformStatus, renderStatus } from './status.js';
+import { parseStartArgs, START_SYNOPSIS } from './start-args.js';
+import { terminalLine } from './terminal-line.js';
 import { runTests } from './test-command.js';
 
 const color = process.stdout.isTTY === true;
@@ -29,54 +32,24 @@ const SERVICE_COLORS: Record<string, number> = {
   'flags-service': 33,
 };
 
-function usage(): never {
-  process.stderr.write(
-    [
-      'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet]',
-      '                    [--prometheus-port <port>] [--no-prometheus]',
-      '       cli.js status [--json]',
-      '       cli.js test',
-      ...RELEASE_SYNOPSIS,
-      '',
-      'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
-      '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, SERVICE_VERSION (what every service',
-      '             starts at; default 0.1.0), PLATFORM_STATE_DIR (default .platform/),',
-      '             PROMETHEUS_SCRAPE_INTERVAL (seconds; default 15)',
-      '',
-    ].join('\n'),
-  );
-  process.exit(2);
-}
-
-function portOption(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    process.stderr.write(`${name} must be a port number from 1 to 65535, got "${value}"\n`);
-    process.exit(2);
-  }
-  return port;
-}
-
-function parseScale(values: string[]): Record<string, number> {
-  const scale: Record<string, number> = {};
-  for (const value of values) {
-    const match = /^([a-z-]+)=(\d+)$/.exec(value);
-    if (!match) {
-      process.stderr.write(`--scale takes <service>=<count>, e.g. --scale id-service=4; got "${value}"\n`);
-      process.exit(2);
-    }
-    scale[match[1]!] = Number(match[2]);
-  }
-  return scale;
-}
+const USAGE = [
+  ...START_SYNOPSIS,
+  '       cli.js status [--json]',
+  '       cli.js test',
+  ...RELEASE_SYNOPSIS,
+  '',
+  'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
+  '             KAFKA_BROKERS (use that cluster), ADMIN_TOKEN, SERVICE_VERSION (what every service',
+  '             starts at; default 0.1.0), PLATFORM_STATE_DIR (default .platform/),',
+  '             PROMETHEUS_SCRAPE_INTERVAL (seconds; default 15)',
+  '',
+].join('\n');
 
 function scrapeInterval(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
-    process.stderr.write(`PROMETHEUS_SCRAPE_INTERVAL must be whole seconds from 1 to 300, got "${value}"\n`);
-    process.exit(2);
+    throw new UsageError(`PROMETHEUS_SCRAPE_INTERVAL must be whole seconds from 1 to 300, got "${value}"`);
   }
   return seconds;
 }
@@ -84,46 +57,37 @@ function scrapeInterval(value: string | undefined): number | undefined {
 const stateDir = process.env['PLATFORM_STATE_DIR'] ?? path.join(REPO_ROOT, '.platform');
 
 async function start(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      scale: { type: 'string', multiple: true, default: [] },
-      'gateway-port': { type: 'string' },
-      'postgres-port': { type: 'string' },
-      'kafka-port': { type: 'string' },
-      'kafka-controller-port': { type: 'string' },
-      'prometheus-port': { type: 'string' },
-      'no-prometheus': { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-    },
-  });
+  const options = parseStartArgs(args, process.env);
   const started = Date.now();
   let platform: Platform;
   try {
     platform = Platform.create({
       stateDir,
-      scale: parseScale(values.scale),
-      gatewayPort: portOption(values['gateway-port'] ?? process.env['GATEWAY_PORT'], 8080, '--gateway-port'),
-      postgresPort: portOption(values['postgres-port'], 5433, '--postgres-port'),
-      kafkaPort: portOption(values['kafka-port'], 9092, '--kafka-port'),
-      kafkaControllerPort: portOption(values['kafka-controller-port'], 9093, '--kafka-controller-port'),
+      scale: options.scale,
+      gatewayPort: options.gatewayPort,
+      postgresPort: options.postgresPort,
+      kafkaPort: options.kafkaPort,
+      kafkaControllerPort: options.kafkaControllerPort,
       postgresUrl: process.env['POSTGRES_URL'] || undefined,
       kafkaBrokers: process.env['KAFKA_BROKERS'] ? process.env['KAFKA_BROKERS'].split(',') : undefined,
       adminToken: process.env['ADMIN_TOKEN'] || undefined,
       serviceVersion: process.env['SERVICE_VERSION'] || undefined,
       // Started when `prometheus` is on PATH; the platform runs without it otherwise.
-      prometheus: values['no-prometheus']
-        ? undefined
-        : {
-            port: portOption(values['prometheus-port'], 9090, '--prometheus-port'),
-            scrapeIntervalSeconds: scrapeInterval(process.env['PROMETHEUS_SCRAPE_INTERVAL']),
-          },
+      prometheus:
+        options.prometheusPort === undefined
+          ? undefined
+          : {
+              port: options.prometheusPort,
+              scrapeIntervalSeconds: scrapeInterval(process.env['PROMETHEUS_SCRAPE_INTERVAL']),
+            },
       onProgress: say,
-      onServiceLine: values.quiet
+      onServiceLine: options.quiet
         ? undefined
         : (instanceId, line) => {
+            const shown = terminalLine(line, { accessLog: options.accessLog });
+            if (shown === undefined) return;
             const service = instanceId.replace(/-\d+$/, '');
-            process.stdout.write(`${paint(SERVICE_COLORS[service] ?? 37, `[${instanceId}]`)} ${line}\n`);
+            process.stdout.write(`${paint(SERVICE_COLORS[service] ?? 37, `[${instanceId}]`)} ${shown}\n`);
           },
       onUnexpectedExit: (instanceId, code, signal) =>
         say(paint(31, `${instanceId} exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`)),
@@ -177,27 +141,53 @@ async function start(args: string[]): Promise<void> {
 }
 
 async function status(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const { values } = parseOrUsage(() =>
+    parseArgs({ args, options: { json: { type: 'boolean', default: false } } }),
+  );
   const current = await platformStatus(stateDir);
   if (values.json) process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
   else process.stdout.write(renderStatus(current, color));
   if (!current.running) process.exitCode = 1;
 }
 
+// A reader that goes away early (`| head`, `| jq` failing) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const [command, ...rest] = process.argv.slice(2);
-switch (command) {
-  case 'start':
-    await start(rest);
-    break;
-  case 'status':
-    await status(rest);
-    break;
-  case 'release':
-    process.exitCode = await runRelease(rest, { stateDir, color });
-    break;
-  case 'test':
-    process.exitCode = await runTests(say);
-    break;
-  default:
-    usage();
+try {
+  if (command !== 'release' && (command === undefined || asksForHelp([command, ...rest]))) {
+    // Asked for: the usage is the output. Not asked for (no command): it explains the mistake.
+    (command === undefined ? process.stderr : process.stdout).write(USAGE);
+    process.exitCode = command === undefined ? 2 : 0;
+  } else {
+    switch (command) {
+      case 'start':
+        await start(rest);
+        break;
+      case 'status':
+        await status(rest);
+        break;
+      case 'release':
+        process.exitCode = await runRelease(rest, { stateDir, color });
+        break;
+      case 'test':
+        process.exitCode = await runTests(say);
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  }
+} catch (error) {
+  // One line, no stack: the command line or the machine needs fixing, not this program.
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\nrun with --help for the usage\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`${paint(31, 'error:')} ${(error as Error).message}\n`);
+    if (process.env['DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
 }

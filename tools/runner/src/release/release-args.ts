@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { parseOrUsage, UsageError } from '../cli-usage.js';
+
 import { GATEWAY_SERVICE, SERVICES } from '../catalog.js';
 import { MAX_START_COUNT, RELEASE_NAME_PATTERN } from '../control/control-api.js';
 import { RELEASE_STRATEGIES, type ReleaseStrategy } from './gateway-client.js';
@@ -27,13 +29,7 @@ export interface StartReleaseCommand {
   readonly wait: boolean;
 }
 
-/** A mistake in the command line itself (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** The release command's lines of the runner's usage. */
 export const RELEASE_SYNOPSIS = [
@@ -67,7 +63,7 @@ export function parseReleaseArgs(args: readonly string[]): ReleaseCommand {
     case 'start':
       return parseStart(rest);
     case 'status': {
-      const { values, positionals } = usage(() =>
+      const { values, positionals } = parseOrUsage(() =>
         parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true }),
       );
       if (positionals.length > 1) throw new UsageError('release status takes at most one service');
@@ -76,7 +72,9 @@ export function parseReleaseArgs(args: readonly string[]): ReleaseCommand {
     }
     case 'promote':
     case 'abort': {
-      const { positionals } = usage(() => parseArgs({ args: rest, options: {}, allowPositionals: true }));
+      const { positionals } = parseOrUsage(() =>
+        parseArgs({ args: rest, options: {}, allowPositionals: true }),
+      );
       if (positionals.length !== 1) throw new UsageError(`release ${subcommand} takes one service`);
       return { kind: subcommand, service: releasableService(positionals[0]!) };
     }
@@ -88,7 +86,7 @@ export function parseReleaseArgs(args: readonly string[]): ReleaseCommand {
 }
 
 function parseStart(args: readonly string[]): StartReleaseCommand {
-  const { values, positionals } = usage(() =>
+  const { values, positionals } = parseOrUsage(() =>
     parseArgs({
       args: [...args],
       options: {
@@ -171,14 +169,6 @@ export function parseSteps(value: string): number[] {
 }
 
 /** Node's own parse errors (unknown option, missing value) are usage errors too. */
-function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 function releasableService(name: string): string {
   if (name === GATEWAY_SERVICE)
     throw new UsageError('the gateway is the edge; releasing it is not supported');

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+
+import { SERVICES } from './catalog.js';
+import { parseOrUsage, UsageError } from './cli-usage.js';
+
+/** `npm start -- …`, parsed and checked before anything starts. */
+export interface StartArgs {
+  readonly scale: Readonly<Record<string, number>>;
+  readonly gatewayPort: number;
+  readonly postgresPort: number;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  /** Undefined with --no-prometheus. */
+  readonly prometheusPort: number | undefined;
+  /** Service output only in the log files. */
+  readonly quiet: boolean;
+  /** Show each request's "request completed" line too (always in the log files). */
+  readonly accessLog: boolean;
+}
+
+export const START_SYNOPSIS = [
+  'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet] [--access-log]',
+  '                    [--prometheus-port <port>] [--no-prometheus]',
+];
+
+/** Most instances of one service `--scale` starts (2 cores run far fewer well). */
+export const MAX_SCALE = 20;
+
+/** Parses the arguments after `start`; throws {@link UsageError} with what to fix. */
+export function parseStartArgs(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): StartArgs {
+  const { values } = parseOrUsage(() =>
+    parseArgs({
+      args: [...args],
+      options: {
+        scale: { type: 'string', multiple: true, default: [] },
+        'gateway-port': { type: 'string' },
+        'postgres-port': { type: 'string' },
+        'kafka-port': { type: 'string' },
+        'kafka-controller-port': { type: 'string' },
+        'prometheus-port': { type: 'string' },
+        'no-prometheus': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        'access-log': { type: 'boolean', default: false },
+      },
+    }),
+  );
+  return {
+    scale: parseScale(values.scale),
+    gatewayPort: port(values['gateway-port'] ?? env['GATEWAY_PORT'], 8080, '--gateway-port'),
+    postgresPort: port(values['postgres-port'], 5433, '--postgres-port'),
+    kafkaPort: port(values['kafka-port'], 9092, '--kafka-port'),
+    kafkaControllerPort: port(values['kafka-controller-port'], 9093, '--kafka-controller-port'),
+    prometheusPort: values['no-prometheus']
+      ? undefined
+      : port(values['prometheus-port'], 9090, '--prometheus-port'),
+    quiet: values.quiet,
+    accessLog: values['access-log'],
+  };
+}
+
+/**
+ * `--scale <service>=<count>`, each service known and given 1 to {@link MAX_SCALE} instances: a
+ * service started with none would leave its routes answering 503 while the platform says "up".
+ */
+export function parseScale(values: readonly string[]): Record<string, number> {
+  const services = SERVICES.map((spec) => spec.name);
+  const scale: Record<string, number> = {};
+  for (const value of values) {
+    const match = /^([^=]+)=(.*)$/.exec(value);
+    if (!match)
+      throw new UsageError(`--scale takes <service>=<count>, e.g. --scale id-service=4; got "${value}"`);
+    const [, service = '', count = ''] = match;
+    if (!services.includes(service)) {
+      throw new UsageError(
+        `--scale ${value}: unknown service "${service}"; the services are ${services.join(', ')}`,
+      );
+    }
+    const instances = /^\d+$/.test(count) ? Number(count) : Number.NaN;
+    if (!(instances >= 1 && instances <= MAX_SCALE)) {
+      throw new UsageError(`--scale ${value}: the count must be a whole number from 1 to ${MAX_SCALE}`);
+    }
+    scale[service] = instances;
+  }
+  return scale;
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= 1 && number <= 65_535)) {
+    throw new UsageError(`${name} must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return number;
+}
