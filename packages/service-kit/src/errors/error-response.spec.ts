@@ -109,6 +109,21 @@ describe(toErrorResponse.name, () => {
     );
   });
 
+  it('answers a URL Fastify cannot decode with 400 invalid_path, without echoing it', () => {
+    const response = toErrorResponse(new errorCodes.FST_ERR_BAD_URL('/api/ids/%c0%ae'), request);
+    expect(response).toEqual({
+      status: 400,
+      headers: {},
+      body: {
+        error: {
+          code: 'invalid_path',
+          message: 'the request path contains percent-encoding that does not decode',
+        },
+        requestId: 'req-1',
+      },
+    });
+  });
+
   it('answers anything else with a 500 that keeps the details out of the response', () => {
     const leaks = [
       new Error('password authentication failed for user "app" at 10.0.0.5'),

@@ -55,6 +55,18 @@ export const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /**
+ * Fastify's errors raised before routing that have a platform code of their own. A URL whose
+ * percent-encoding does not decode (`%c0%ae`, `%u002e`) is refused like any other hostile path, and
+ * the answer does not echo it back.
+ */
+const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: string; readonly message: string }>> = {
+  FST_ERR_BAD_URL: {
+    code: 'invalid_path',
+    message: 'the request path contains percent-encoding that does not decode',
+  },
+};
+
+/**
  * Maps anything thrown while serving `request` to the platform's error response: platform errors
  * by kind; HTTP errors of the framework (unknown route, bad JSON, body too large) by status; and
  * anything else to a 500 whose details stay in the log, never in the response.
@@ -78,11 +90,13 @@ export function toErrorResponse(exception: unknown, request: FastifyRequest): Er
       exception instanceof HttpException
         ? exception.getStatus()
         : (exception as { statusCode: number }).statusCode;
-    code = CODE_BY_STATUS[status] ?? `http_${status}`;
+    const framework = FRAMEWORK_ERRORS[String((exception as { code?: unknown }).code)];
+    code = framework?.code ?? CODE_BY_STATUS[status] ?? `http_${status}`;
     message =
-      status === 404
+      framework?.message ??
+      (status === 404
         ? `no route for ${request.method} ${request.url.split('?')[0]}`
-        : httpErrorMessage(exception);
+        : httpErrorMessage(exception));
   } else {
     status = 500;
     code = 'internal_error';
