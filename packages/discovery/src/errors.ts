@@ -1,12 +1,17 @@
+import { DEPENDENCY_ORIGIN } from '@platform/observability';
+
 /**
  * Errors callers of a service see. They have the platform's error shape (`code`, `kind`), which
  * the service kit's exception filter turns into a JSON response, without this package depending
- * on any framework.
+ * on any framework. Each says that a service this one calls is missing, so each names a dependency
+ * as its `origin`: a service that answers 5xx because it cannot reach another is itself fine, and
+ * its callers must not eject it for that (docs/failover.md, "Whose fault").
  */
 export class NoInstancesError extends Error {
   readonly code = 'no_instances';
   readonly kind = 'unavailable';
   readonly retryAfterSeconds = 1;
+  readonly origin = DEPENDENCY_ORIGIN;
   constructor(
     readonly service: string,
     /** The version a release pins the request to, if any. */
@@ -22,6 +27,7 @@ export class NoInstancesError extends Error {
 export class UpstreamUnreachableError extends Error {
   readonly code = 'upstream_unreachable';
   readonly kind = 'bad_gateway';
+  readonly origin = DEPENDENCY_ORIGIN;
   constructor(
     readonly service: string,
     readonly attempts: number,
@@ -40,6 +46,7 @@ export class UpstreamUnreachableError extends Error {
 export class UpstreamTimeoutError extends Error {
   readonly code = 'upstream_timeout';
   readonly kind = 'timeout';
+  readonly origin = DEPENDENCY_ORIGIN;
   constructor(
     readonly service: string,
     readonly timeoutMs: number,
