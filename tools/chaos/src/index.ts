@@ -1,0 +1,7 @@
+export { parseChaosArgs, type ChaosArgs } from './chaos-args.js';
+export { Freezer } from './faults/freezer.js';
+export { renderTable } from './report/text-report.js';
+export { runScenario, type Check, type Scenario, type ScenarioResult } from './scenario.js';
+export { SCENARIOS } from './scenarios/index.js';
+export { summarize, type Summary } from './traffic/summary.js';
+export { Traffic, type Flow, type Sample } from './traffic/traffic.js';
