@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 
 import { ReadinessRegistry, ServiceContext } from '@platform/service-kit';
 
+import type { Deadlines } from '../deadlines.js';
 import { migrate, type Migration } from '../migrate.js';
 import { createPool } from '../pool.js';
 
@@ -18,6 +19,8 @@ export interface PostgresModuleOptions {
   readonly connectionString: string;
   readonly migrations: readonly Migration[];
   readonly maxConnections?: number;
+  /** Overrides of the pool's deadlines (connect, statement, query, idle in transaction); migrations are exempt. */
+  readonly deadlines?: Deadlines;
 }
 
 /** Inject the service's pool with `@Inject(PG_POOL) pool: Pool`. */
@@ -65,6 +68,7 @@ export class PostgresModule {
           inject: [ServiceContext],
           useFactory: (context: ServiceContext) =>
             createPool({
+              ...options.deadlines,
               connectionString: options.connectionString,
               applicationName: context.instanceId,
               max: options.maxConnections,
