@@ -30,6 +30,8 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
 /** A database with transactions still prepared (two-phase commit) cannot be dropped: roll them back. */
 async function rollBackPrepared(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<{ gid: string }>(
@@ -43,6 +45,8 @@ async function rollBackPrepared(databaseUrl: string): Promise<void> {
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(sql);

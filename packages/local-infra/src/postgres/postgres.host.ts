@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     password: config.password,
     database: 'postgres',
   });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
   await client.end();

@@ -90,6 +90,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Loca
 /** Creates database `name` on the server at `serverUrl` unless it already exists. */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -52,6 +52,8 @@ async function stop(server: LocalPostgres): Promise<void> {
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query<R>(sql)).rows;

@@ -5,6 +5,8 @@ import { createTestDatabase, testInfra, uniqueTopic } from '../../src/index.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
+  // pg emits 'error' when the connection drops; unheard, it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
