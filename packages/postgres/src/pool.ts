@@ -42,10 +42,16 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** pg's client-side query timeout fired: the server may still answer, the connection is unusable. */
+function abandoned(error: unknown): error is Error {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
 /**
  * Runs `fn` in a transaction: committed if it resolves, rolled back if it throws. The ROLLBACK has
- * {@link ROLLBACK_TIMEOUT_MS}; a connection whose ROLLBACK failed or timed out (a hung server, a
- * query abandoned mid-flight) is broken or still mid-transaction: destroyed, never reused.
+ * {@link ROLLBACK_TIMEOUT_MS}; a connection whose ROLLBACK failed or timed out (a hung server) is
+ * broken or still mid-transaction, and one whose query was abandoned at the query timeout is not
+ * rolled back at all: either is destroyed, never reused.
  */
 export async function withTransaction<T>(
   pool: pg.Pool,
@@ -59,9 +65,14 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client
-      .query(queryWithin(ROLLBACK_TIMEOUT_MS, 'ROLLBACK'))
-      .catch((rollbackError: Error) => (broken = rollbackError));
+    if (abandoned(error)) {
+      // A query still in flight on this connection: a ROLLBACK would only queue behind it.
+      broken = error;
+    } else {
+      await client
+        .query(queryWithin(ROLLBACK_TIMEOUT_MS, 'ROLLBACK'))
+        .catch((rollbackError: Error) => (broken = rollbackError));
+    }
     throw error;
   } finally {
     client.release(broken);
