@@ -11,6 +11,12 @@ export interface HealthProberOptions {
   readonly timeoutMs?: number;
   /** The instances to probe now (those of the services this caller uses). */
   readonly targets: () => ServiceInstance[];
+  /**
+   * An instance that failed its probes passes again (a frozen process thawed, a restart finished):
+   * the caller starts what it measured of the instance afresh, since the calls that hung on it say
+   * nothing about it now.
+   */
+  readonly onRecovered?: (instance: ServiceInstance) => void;
 }
 
 /**
@@ -85,6 +91,7 @@ export class HealthProber {
         { service: instance.service, instance: instance.id },
         'health probe passes again',
       );
+      this.options.onRecovered?.(instance);
     }
   }
 }
