@@ -24,7 +24,7 @@ export const CLIENT_METRIC = {
 export function registerClientMetrics(client: ServiceClient, registry: Registry): void {
   const attempts = new Counter({
     name: CLIENT_METRIC.attempts,
-    help: 'Attempts to call an upstream service, by outcome (success, http_error, connect, reset, timeout, breaker_open, other).',
+    help: 'Attempts to call an upstream service, by outcome (success, http_error, dependency_error, connect, reset, timeout, breaker_open, other).',
     labelNames: ['service', 'outcome'],
     registers: [registry],
   });

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 
 import { createLogger, createRequestContext, runWithRequestContext } from '@platform/observability';
 
-import { DEFAULT_BREAKER_SETTINGS } from '@platform/breakers';
+import { DEFAULT_BREAKER_SETTINGS, instanceBreakerName } from '@platform/breakers';
+import { eventually } from '@platform/testing';
 
 import { NoInstancesError, UpstreamTimeoutError, UpstreamUnreachableError } from '../errors.js';
 import { INSTANCE_RECORD_VERSION } from '../instance-record.js';
@@ -448,6 +449,116 @@ describe(ServiceClient.name, () => {
       expect(bad.received.length).toBeLessThanOrEqual(5);
       expect(good.received.length).toBeGreaterThanOrEqual(15);
     });
+  });
+
+  describe("when an instance answers 5xx for a dependency's failure (x-failure-origin: dependency)", () => {
+    const dependencyDown = (id: string) =>
+      upstream(id, (_request, response) => {
+        response.statusCode = 503;
+        response.setHeader('x-failure-origin', 'dependency');
+        response.end(JSON.stringify({ error: { code: 'shard_unavailable' } }));
+      });
+
+    it('passes the answer on, unretried, and holds nothing against the instance', async () => {
+      const [shardDown, good] = [await dependencyDown('users-a'), await upstream('users-b')];
+      const client = clientFor([shardDown.instance, good.instance], {
+        retries: { budgetPercent: 20, minRetriesPerSecond: 0 },
+        outlier: { consecutiveFailures: 2 },
+        instanceBreaker: { volumeThreshold: 2, errorThresholdPercentage: 50 },
+      });
+      const outcomes: string[] = [];
+      client.onEvent((event) => {
+        if (event.type === 'attempt') outcomes.push(event.attempt.outcome);
+      });
+
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const response = await client.request('users', { method: 'GET', path: '/users/1' });
+        statuses.push(response.statusCode);
+        if (response.statusCode === 503) {
+          expect(response).toMatchObject({ attempts: 1, headers: { 'x-failure-origin': 'dependency' } });
+          expect(await response.body.json()).toEqual({ error: { code: 'shard_unavailable' } });
+        } else await response.body.dump();
+      }
+
+      // Round robin keeps sending every other request there: each reached it once, and went nowhere else.
+      expect(statuses).toEqual([503, 200, 503, 200, 503, 200, 503, 200, 503, 200]);
+      expect([shardDown.received.length, good.received.length]).toEqual([5, 5]);
+      expect(outcomes.filter((outcome) => outcome === 'dependency_error')).toHaveLength(5);
+      const entry = client.describe('users').find((e) => e.instance.id === 'users-a');
+      expect(entry).toMatchObject({ breaker: 'closed', ejection: undefined, load: { errorRate: 0 } });
+      // 20% of 10 requests, none of it spent.
+      expect(client.retryBudgetRemaining('users')).toBe(2);
+    });
+
+    it("still counts the instance's own 5xx after a dependency's, towards ejection", async () => {
+      let own = false;
+      const mixed = await upstream('users-a', (_request, response) => {
+        response.statusCode = 503;
+        if (!own) response.setHeader('x-failure-origin', 'dependency');
+        own = !own;
+        response.end('{}');
+      });
+      const client = clientFor([mixed.instance, (await upstream('users-b')).instance], {
+        retries: { maxAttempts: 1 },
+        outlier: { consecutiveFailures: 2 },
+      });
+      for (let i = 0; i < 8; i++)
+        await (await client.request('users', { method: 'GET', path: '/' })).body.dump();
+      // Its own failures were consecutive: the dependency's answers between them did not reset the count.
+      expect(client.describe('users').find((e) => e.instance.id === 'users-a')?.ejection).toBeDefined();
+    });
+  });
+
+  it('counts no failure against an instance for calls the caller abandoned', async () => {
+    const slow = await upstream('users-a', () => undefined); // never answers
+    const client = clientFor([slow.instance], {
+      timeouts: { totalMs: 10_000, perTryMs: 10_000 },
+      outlier: { consecutiveFailures: 2 },
+      instanceBreaker: { volumeThreshold: 2, errorThresholdPercentage: 10 },
+    });
+    for (let i = 0; i < 5; i++) {
+      const caller = new AbortController();
+      const call = client.request('users', { method: 'GET', path: '/', signal: caller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      caller.abort();
+      await expect(call).rejects.toThrow();
+    }
+    expect(slow.received).toHaveLength(5);
+    expect(client.describe('users')[0]).toMatchObject({ breaker: 'closed', ejection: undefined });
+    expect(client.breakers.get(instanceBreakerName('users', 'users-a'))?.stats()).toMatchObject({
+      failures: 0,
+    });
+  });
+
+  it('starts afresh what it measured of a frozen instance once its health probes pass again', async () => {
+    let frozen = true;
+    const thawing = await upstream('users-a', (request, response) => {
+      if (request.url === '/health/ready') {
+        response.statusCode = frozen ? 503 : 200;
+        response.end();
+      } else if (!frozen) response.end(JSON.stringify({ servedBy: 'users-a' }));
+      // Frozen: the calls hang.
+    });
+    const client = clientFor(
+      [thawing.instance],
+      { timeouts: { totalMs: 10_000, perTryMs: 10_000 } },
+      { healthCheckIntervalMs: 50 },
+    );
+    const caller = new AbortController();
+    const hung = [1, 2].map(() =>
+      client.request('users', { method: 'GET', path: '/', signal: caller.signal }).catch(() => undefined),
+    );
+    await eventually(() => expect(client.describe('users')[0]?.healthy).toBe(false));
+    expect(client.describe('users')[0]?.load.inflight).toBe(2);
+
+    frozen = false;
+    await eventually(() => expect(client.describe('users')[0]?.healthy).toBe(true));
+    // The two calls still hang, but no longer count: pickers see an idle instance again.
+    expect(client.describe('users')[0]?.load).toMatchObject({ inflight: 0, latencyEwmaMs: 0 });
+    caller.abort();
+    await Promise.all(hung);
+    expect(client.describe('users')[0]?.load.inflight).toBe(0);
   });
 
   it('stops sending to an instance whose /health/ready fails, and resumes once it passes', async () => {

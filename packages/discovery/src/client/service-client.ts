@@ -26,6 +26,7 @@ import { classify, errorCode, isIdempotent, isRetryableStatus, type FailureKind 
 import { HealthProber } from './health-prober.js';
 import { Upstream } from './upstream.js';
 import { DEFAULT_UPSTREAM_POLICY, type UpstreamPolicy } from './upstream-policy.js';
+import { CallerGaveUp, judgeAnswer, sparingCallerAborts, type AnswerVerdict } from './whose-fault.js';
 
 /** Where the client finds instances; a {@link RegistryView} in practice. */
 export interface InstanceSource {
@@ -88,7 +89,7 @@ export interface ServiceClientOptions {
 export interface AttemptEvent {
   readonly service: string;
   readonly instance: string;
-  readonly outcome: 'success' | 'http_error' | FailureKind | 'breaker_open';
+  readonly outcome: AnswerVerdict | FailureKind | 'breaker_open';
   readonly latencyMs: number;
   readonly retried: boolean;
 }
@@ -104,9 +105,10 @@ export type ClientEvent =
  * (passive health), failing their probes (active health) or whose breaker is open, and retries on
  * another instance when that is safe — always when the connection was never made; for idempotent
  * requests (or an Idempotency-Key) after a reset, a timeout or a 5xx — within the retry budget and
- * the total deadline. The request being served travels along: its request id as `x-request-id`, its
- * trace as `traceparent` (with its span as the parent: the callee continues the trace in a span of
- * its own) and `tracestate`.
+ * the total deadline. Only the instance's own faults count against it: a 5xx that names a dependency
+ * as its origin, or a call the caller abandoned, does not (see {@link judgeAnswer}). The request
+ * being served travels along: its request id as `x-request-id`, its trace as `traceparent` (with its
+ * span as the parent: the callee continues the trace in a span of its own) and `tracestate`.
  */
 export class ServiceClient {
   readonly load: LoadTracker;
@@ -133,6 +135,7 @@ export class ServiceClient {
       logger: options.logger,
       intervalMs: options.healthCheckIntervalMs ?? 0,
       targets: () => [...this.upstreams.keys()].flatMap((service) => options.instances.instances(service)),
+      onRecovered: (instance) => this.load.reset(instance.id),
     });
     this.prober.start();
     this.maintenance = setInterval(() => this.forgetDeparted(), 1_000);
@@ -165,6 +168,7 @@ export class ServiceClient {
     if (callerSignal?.aborted) callerGone();
     else callerSignal?.addEventListener('abort', callerGone, { once: true });
     const signal = aborter.signal;
+    const callerGaveUp = () => !timedOut && callerSignal?.aborted === true;
     const tried = new Set<string>();
     let lastError: unknown;
     try {
@@ -181,31 +185,41 @@ export class ServiceClient {
         const breaker = this.instanceBreaker(service, instance.id, policy.instanceBreaker);
         const finish = this.load.begin(instance.id);
         const attemptStarted = this.now();
+        // A probe of a breaker that is not closed proves nothing when abandoned: it still counts as failed.
+        const spareAborts = breaker.state === 'closed';
         try {
-          const response = await breaker.execute(
+          const answer = await breaker.execute(
             (breakerSignal) =>
-              request(`${instance.url}${upstreamRequest.path}`, {
-                dispatcher: this.agent,
-                method: upstreamRequest.method,
-                headers,
-                body: upstreamRequest.body,
-                signal: anySignal(signal, breakerSignal),
-                headersTimeout: Math.max(
-                  1,
-                  Math.min(policy.timeouts.perTryMs, policy.timeouts.totalMs - (this.now() - started)),
-                ),
-                bodyTimeout: policy.timeouts.perTryMs,
-              }),
-            (result) => result.statusCode >= 500,
+              sparingCallerAborts(
+                request(`${instance.url}${upstreamRequest.path}`, {
+                  dispatcher: this.agent,
+                  method: upstreamRequest.method,
+                  headers,
+                  body: upstreamRequest.body,
+                  signal: anySignal(signal, breakerSignal),
+                  headersTimeout: Math.max(
+                    1,
+                    Math.min(policy.timeouts.perTryMs, policy.timeouts.totalMs - (this.now() - started)),
+                  ),
+                  bodyTimeout: policy.timeouts.perTryMs,
+                }),
+                () => spareAborts && callerGaveUp(),
+              ),
+            (result) => !(result instanceof CallerGaveUp) && judgeAnswer(result) === 'http_error',
           );
+          if (answer instanceof CallerGaveUp) throw answer.error;
+          const response = answer;
           const latencyMs = this.now() - attemptStarted;
-          const failed = response.statusCode >= 500;
-          finish({ latencyMs, ok: !failed });
-          if (!failed) {
-            upstream.outliers.success(instance.id);
+          const verdict = judgeAnswer(response);
+          // A dependency's 5xx is still an answer: the instance is as loaded as its latency says.
+          finish({ latencyMs, ok: verdict !== 'http_error' });
+          if (verdict !== 'http_error') {
+            // Nor does it say anything about the instance's own health: it leaves the count of its
+            // consecutive failures as it was, and is never retried (every instance shares the dependency).
+            if (verdict === 'success') upstream.outliers.success(instance.id);
             this.emit({
               type: 'attempt',
-              attempt: { service, instance: instance.id, outcome: 'success', latencyMs, retried: false },
+              attempt: { service, instance: instance.id, outcome: verdict, latencyMs, retried: false },
             });
             return { ...response, instance, attempts: attempt };
           }
@@ -228,7 +242,7 @@ export class ServiceClient {
             finish({ latencyMs, ok: false });
             throw new UpstreamTimeoutError(service, policy.timeouts.totalMs, error);
           }
-          if (upstreamRequest.signal?.aborted) {
+          if (callerGaveUp()) {
             // The caller gave up; the instance took at least this long, which is all we know.
             finish({ latencyMs, ok: true });
             throw error;
