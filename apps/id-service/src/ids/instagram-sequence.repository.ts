@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import { INSTAGRAM_MAX_SEQUENCE } from '@platform/ids';
-import { PG_POOL, withTransaction, type Pool } from '@platform/postgres';
+import { PG_POOL, rethrowUnreachable, withTransaction, type Pool } from '@platform/postgres';
 
 /** A run of sequence numbers in one millisecond, reserved for one shard. */
 export type Reservation =
@@ -16,9 +16,12 @@ const PER_MS = INSTAGRAM_MAX_SEQUENCE + 1;
 export class InstagramSequenceRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** Reserves up to `count` consecutive sequence numbers of one millisecond for `shard`. */
+  /**
+   * Reserves up to `count` consecutive sequence numbers of one millisecond for `shard`. Throws
+   * DatabaseUnavailableError (503, a dependency's failure) when the database cannot answer in time.
+   */
   reserve(shard: number, count: number): Promise<Reservation> {
-    return withTransaction(this.pool, async (tx) => {
+    return withTransaction(this.pool, async (tx): Promise<Reservation> => {
       await tx.query(
         'INSERT INTO instagram_sequences (shard, last_ms, next_seq) VALUES ($1, 0, 0) ON CONFLICT DO NOTHING',
         [shard],
@@ -40,6 +43,6 @@ export class InstagramSequenceRepository {
         start + granted,
       ]);
       return { kind: 'granted', count: granted, ms, start };
-    });
+    }).catch(rethrowUnreachable);
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { PG_POOL, type Pool } from '@platform/postgres';
+import {
+  PG_POOL,
+  rethrowUnreachable,
+  type Pool,
+  type QueryResult,
+  type QueryResultRow,
+} from '@platform/postgres';
 
 export interface LeaseRow {
   readonly workerId: number;
@@ -13,10 +19,15 @@ export interface LeaseRow {
  * The lease table: who holds which (datacenter, worker) pair, until when. Times are the database's
  * `clock_timestamp()`, not `now()`: `now()` is when the statement's transaction began, so a renewal
  * that waited on a lock past the lease's expiry would still find it valid and bring it back.
+ * A database that cannot answer in time surfaces as DatabaseUnavailableError.
  */
 @Injectable()
 export class WorkerLeaseRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  private query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<R>> {
+    return this.pool.query<R>(text, values).catch(rethrowUnreachable);
+  }
 
   /**
    * Takes the lowest worker id in `datacenterId` that is free or whose lease expired, recording
@@ -31,7 +42,7 @@ export class WorkerLeaseRepository {
     ttlMs: number,
     fenceMs: number,
   ): Promise<LeaseRow | 'all_taken' | undefined> {
-    const { rows } = await this.pool.query<{ worker_id: number; token: bigint; fence_ms: bigint }>(
+    const { rows } = await this.query<{ worker_id: number; token: bigint; fence_ms: bigint }>(
       `WITH candidate AS (
          SELECT g AS worker_id, coalesce(l.fence_ms, 0) AS previous_fence_ms
            FROM generate_series(0, $2::int) AS g
@@ -55,7 +66,7 @@ export class WorkerLeaseRepository {
     );
     const row = rows[0];
     if (row) return { workerId: row.worker_id, token: row.token, notBeforeMs: Number(row.fence_ms) };
-    const { rows: free } = await this.pool.query<{ n: number }>(
+    const { rows: free } = await this.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM generate_series(0, $2::int) AS g
          LEFT JOIN worker_leases l ON l.datacenter_id = $1 AND l.worker_id = g
         WHERE l.worker_id IS NULL OR l.expires_at < clock_timestamp()`,
@@ -73,7 +84,7 @@ export class WorkerLeaseRepository {
     ttlMs: number,
     fenceMs: number,
   ): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.query(
       `UPDATE worker_leases
           SET expires_at = clock_timestamp() + make_interval(secs => $5::double precision / 1000),
               fence_ms = GREATEST(fence_ms, $6)
@@ -95,7 +106,7 @@ export class WorkerLeaseRepository {
     token: bigint,
     fenceMs: number,
   ): Promise<void> {
-    await this.pool.query(
+    await this.query(
       `UPDATE worker_leases SET expires_at = clock_timestamp() - interval '1 millisecond', fence_ms = $5
         WHERE datacenter_id = $1 AND worker_id = $2 AND holder = $3 AND token = $4`,
       [datacenterId, workerId, holder, token, fenceMs],

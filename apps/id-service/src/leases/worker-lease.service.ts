@@ -41,6 +41,8 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private fence: FenceSource = { nowMs: () => Date.now(), lastIssuedMs: () => 0 };
   private readonly listeners: ((lease: HeldLease) => void)[] = [];
+  /** Why the last renewal or acquisition failed (a hung database, say); cleared by the next success. */
+  private renewalFailure: unknown;
   private readonly ttlMs: number;
   private readonly marginMs: number;
 
@@ -66,7 +68,8 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
 
   /** The lease, if it can still be trusted right now; otherwise throws {@link WorkerLeaseLostError}. */
   current(): HeldLease {
-    if (!this.lease || performance.now() >= this.validUntil) throw new WorkerLeaseLostError();
+    if (!this.lease || performance.now() >= this.validUntil)
+      throw new WorkerLeaseLostError(this.renewalFailure);
     return this.lease;
   }
 
@@ -111,6 +114,7 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
       if (result) {
         this.lease = { datacenterId, ...result };
         this.validUntil = sentAt + this.ttlMs - this.marginMs;
+        this.renewalFailure = undefined;
         this.context.logger.info(
           { datacenterId, workerId: result.workerId, token: String(result.token) },
           'leased a worker id',
@@ -153,6 +157,7 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
         this.ttlMs,
         this.fenceHorizon(),
       );
+      this.renewalFailure = undefined;
       if (renewed) {
         this.validUntil = sentAt + this.ttlMs - this.marginMs;
       } else {
@@ -164,6 +169,9 @@ export class WorkerLeaseService implements OnModuleInit, OnApplicationShutdown {
         await this.acquire();
       }
     } catch (error) {
+      // The lease stays trusted only up to `validUntil`, which only a renewal the database confirmed
+      // moves; a renewal that hung is abandoned at the pool's query timeout and retried next round.
+      this.renewalFailure = error;
       this.context.logger.warn({ err: error }, 'could not renew the worker-id lease; will retry');
     } finally {
       this.renewing = false;
