@@ -54,13 +54,20 @@ const results: ScenarioResult[] = [];
 try {
   target = await PlatformTarget.attachOrStart(stateDir, say);
   const gateway = new GatewayAdmin(target);
+  const listed = await waitFor(async () => (await gateway.unlisted()).length === 0, 120_000, 1_000);
+  if (listed === null) say(`the gateway's registry still misses ${(await gateway.unlisted()).join(', ')}`);
   let fixture: Promise<Fixture> | undefined;
   const context: ChaosContext = {
     target,
     gateway,
     freezer,
     short: args.short,
-    fixture: () => (fixture ??= createFixture(target!)),
+    // Made once per run; a failed attempt is not kept, so the next scenario tries again.
+    fixture: () =>
+      (fixture ??= createFixture(target!).catch((error: unknown) => {
+        fixture = undefined;
+        throw error;
+      })),
     say: (message) => say(`  ${message}`),
   };
   const chosen = SCENARIOS.filter((s) => args.only?.includes(s.name) ?? true);

@@ -83,6 +83,15 @@ export class GatewayAdmin {
     );
   }
 
+  /** Instances the runner started that the gateway's registry view does not list (yet). */
+  async unlisted(): Promise<string[]> {
+    const registered = await this.registered();
+    return this.target
+      .instances()
+      .filter((i) => i.service !== 'gateway' && !(registered[i.service] ?? []).includes(i.instanceId))
+      .map((i) => i.instanceId);
+  }
+
   /** Instances of the runner's state that do not answer 200 on /health/ready, with what they said. */
   async notReady(): Promise<string[]> {
     const checks = await Promise.all(
