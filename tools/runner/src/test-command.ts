@@ -7,7 +7,21 @@ interface Step {
   readonly title: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Extra environment for this step. */
+  readonly env?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The short chaos run boots its own platform (a state directory that holds no running one makes it
+ * start one) and takes about 3 minutes plus the boot. Opt-in with CHAOS_IN_TEST=1 until every
+ * scenario passes on main (docs/chaos.md says which still fail, and why).
+ */
+const CHAOS_STEP: Step = {
+  title: 'chaos (short)',
+  command: process.execPath,
+  args: ['tools/chaos/dist/cli.js', '--short'],
+  env: { PLATFORM_STATE_DIR: '/nonexistent/chaos-starts-its-own-platform' },
+};
 
 /**
  * `npm test`: one PostgreSQL and one Kafka for the whole run (every package's integration tests
@@ -55,6 +69,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
       command: 'npx',
       args: ['turbo', 'run', 'test:e2e', '--output-logs=new-only'],
     },
+    ...(process.env['CHAOS_IN_TEST'] === '1' ? [CHAOS_STEP] : []),
     // The benchmarks are plain scripts outside the workspaces: linted here so they do not rot.
     { title: 'benchmark scripts lint', command: 'npx', args: ['eslint', 'bench'] },
     { title: 'formatting', command: 'npx', args: ['prettier', '--check', '.'] },
@@ -65,7 +80,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
       if (interrupted) break;
       say(`${step.title}: ${step.command} ${step.args.join(' ')}`);
       const stepStarted = Date.now();
-      const code = await run(step.command, step.args, env);
+      const code = await run(step.command, step.args, { ...env, ...step.env });
       results.push({ title: step.title, ok: code === 0, seconds: (Date.now() - stepStarted) / 1000 });
     }
   } finally {
