@@ -42,7 +42,7 @@ export class ShardsAdminController {
           logicalShards: map.logicalShardsOf(shard.name).length,
         };
         try {
-          const { rows } = await this.shards.run(shard.name, (pool) =>
+          const { rows } = await this.shards.beside(shard.name, (pool) =>
             pool.query<{ n: number }>(
               'SELECT count(*)::int AS n FROM users u JOIN owned_shards o ON o.logical_shard = u.logical_shard',
             ),

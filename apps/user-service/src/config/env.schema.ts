@@ -86,6 +86,12 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
     USER_LOGICAL_SHARDS: intVar(1, 8_192).default(1_024),
     /** Where shard map changes are announced, so every router takes a new map within a second. */
     SHARD_MAP_TOPIC: nameVar(200).default('platform.user-shard-map'),
+    /**
+     * A call to a shard server (or the catalog) running longer than this is slow; once half of the
+     * last 8 calls to a server are slow its circuit breaker opens and its users get 503s at once
+     * (src/shards/shard-breaker.ts). Below the 2 s statement deadline, or no call is ever slow first.
+     */
+    USER_SHARD_SLOW_CALL_MS: intVar(1, 1_999).default(250),
     /** A two-phase user write left prepared this long (its writer died) is settled by recovery. */
     USER_IN_DOUBT_AFTER_MS: intVar(100, 600_000).default(10_000),
     /**

@@ -492,8 +492,9 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     );
   }
 
+  /** Beside the shard server's breaker: a copy taking seconds must not open it for every read. */
   private onShard<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
-    return this.shards.run(name, work);
+    return this.shards.beside(name, work);
   }
 
   async onApplicationShutdown(): Promise<void> {

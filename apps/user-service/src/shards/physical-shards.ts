@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 
-import { CircuitBreaker, isCircuitOpenError, type BreakerState } from '@platform/breakers';
+import { isCircuitOpenError, type BreakerState, type CircuitBreaker } from '@platform/breakers';
 import { BoundHistogram, type HistogramSeries } from '@platform/observability';
 import {
   createPool,
@@ -17,21 +17,22 @@ import { ServiceContext } from '@platform/service-kit';
 
 import { USER_SERVICE_CONFIG } from '../config/config.js';
 import { shardNameOf, shardServerOf, type UserServiceConfig } from '../config/env.schema.js';
+import { createShardBreaker } from './shard-breaker.js';
 import { isConnectionFailure, ShardUnavailableError, UnconfiguredShardError } from './shard.errors.js';
 import { shardMigrations } from './shard.migrations.js';
 
 const BREAKER_STATE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
-/** Opens after a few connection failures, and probes again every 3 s. */
-const SHARD_BREAKER = {
-  errorThresholdPercentage: 50,
-  volumeThreshold: 4,
-  rollingWindowMs: 10_000,
-  rollingBuckets: 10,
-  resetTimeoutMs: 3_000,
-  callTimeoutMs: 0,
-  halfOpenMaxProbes: 1,
-};
+/**
+ * Deadlines of a shard connection: a server that hangs fails a call within 2.5 s (a statement the
+ * server itself cancels at 2 s, the client gives up at 2.5 s when the server is too stuck to), and the
+ * breaker has usually opened long before, on the slow-call rule.
+ */
+const SHARD_DEADLINES = {
+  connectionTimeoutMs: 1_000,
+  statementTimeoutMs: 2_000,
+  queryTimeoutMs: 2_500,
+} as const;
 
 /**
  * Calls that may wait for a shard's connections, per connection; one more is refused at once with a
@@ -63,6 +64,8 @@ type Outcome = 'ok' | 'unavailable' | 'error';
 
 interface PhysicalShard {
   readonly name: string;
+  /** Its PostgreSQL server (`host:port`), whose breaker it shares. */
+  readonly server: string;
   readonly pool: Pool;
   /** Calls beyond this many waiting for a connection are refused. */
   readonly maxWaiting: number;
@@ -73,13 +76,20 @@ interface PhysicalShard {
 }
 
 /**
- * The shard databases of USER_SHARD_URLS, each with its own pool and circuit breaker. Every call
- * to a shard goes through {@link run}: with one shard server down, its breaker opens and calls for
- * its users fail at once with a 503 naming it, while every other shard is untouched.
+ * The shard databases of USER_SHARD_URLS, each with its own pool, and one circuit breaker per
+ * PostgreSQL server they are on (src/shards/shard-breaker.ts). A request's call to a shard goes
+ * through {@link query} or {@link run}: with one shard server down or hung, its breaker opens and
+ * calls for its users fail at once with a 503 naming the shard, while every other server is
+ * untouched. Bulk work (listings, resharding, recovery, admin counts) goes {@link beside} it.
+ *
+ * Per server, not per database: the faults the breaker is for (a frozen or unreachable server)
+ * take every database on a server at once, and one breaker learns of it from the first few calls
+ * to any of them, where a breaker per database would let each database's users pay for its own.
  */
 @Injectable()
 export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   private readonly shards = new Map<string, PhysicalShard>();
+  private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
     @Inject(USER_SERVICE_CONFIG) config: UserServiceConfig,
@@ -87,8 +97,8 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   ) {
     const state = new Gauge({
       name: 'user_shard_breaker_state',
-      help: 'Circuit breaker of each shard database: 0 closed, 1 half-open, 2 open.',
-      labelNames: ['shard'],
+      help: 'Circuit breaker of the server of each shard database: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['shard', 'server'],
       registers: [context.metrics],
     });
     const durations = new BoundHistogram({
@@ -101,34 +111,27 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
     const poolSizes = shardPoolSizes(config.USER_SHARD_URLS, config.USER_CONNECTIONS_PER_SERVER);
     for (const url of config.USER_SHARD_URLS) {
       const name = shardNameOf(url);
+      const server = shardServerOf(url);
+      const max = poolSizes.get(name) ?? 1;
+      const pool = createPool({
+        connectionString: url,
+        applicationName: context.instanceId,
+        ...SHARD_DEADLINES,
+        // Waits for a busy pool are bounded by maxWaiting instead: a checkout timeout is a timer per query.
+        checkoutTimeoutMs: 0,
+        max,
+      });
+      const breaker = this.breakers.get(server) ?? this.serverBreaker(server, pool, config);
       const timings = {
         ok: durations.bind({ shard: name, outcome: 'ok' }),
         unavailable: durations.bind({ shard: name, outcome: 'unavailable' }),
         error: durations.bind({ shard: name, outcome: 'error' }),
       };
-      const breaker = new CircuitBreaker({
-        name: `shard:${name}`,
-        settings: SHARD_BREAKER,
-        isFailureError: isConnectionFailure,
-      });
-      state.set({ shard: name }, 0);
-      breaker.on('stateChange', (from, to) => {
-        state.set({ shard: name }, BREAKER_STATE[to]);
-        const level = to === 'open' ? 'warn' : 'info';
-        context.logger[level]({ shard: name, from, to }, `shard ${name} breaker ${from} -> ${to}`);
-      });
-      const max = poolSizes.get(name) ?? 1;
-      const pool = createPool({
-        connectionString: url,
-        applicationName: context.instanceId,
-        // A dead server should fail a call quickly, so the breaker learns of it quickly.
-        connectionTimeoutMs: 1_000,
-        // Waits for a busy pool are bounded by maxWaiting instead: a checkout timeout is a timer per query.
-        checkoutTimeoutMs: 0,
-        max,
-      });
+      state.set({ shard: name, server }, 0);
+      breaker.on('stateChange', (_from, to) => state.set({ shard: name, server }, BREAKER_STATE[to]));
       this.shards.set(name, {
         name,
+        server,
         pool,
         maxWaiting: max * WAITING_PER_CONNECTION,
         breaker,
@@ -136,6 +139,25 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
         migrated: false,
       });
     }
+  }
+
+  /** The breaker of `server`, probing it through `pool` (its first shard database's). */
+  private serverBreaker(server: string, pool: Pool, config: UserServiceConfig): CircuitBreaker {
+    const breaker = createShardBreaker({
+      name: `shard-server:${server}`,
+      slowCallMs: config.USER_SHARD_SLOW_CALL_MS,
+      probe: () => pool.query('SELECT 1'),
+    });
+    breaker.on('stateChange', (from, to) => {
+      const shards = [...this.shards.values()].filter((shard) => shard.server === server).map((s) => s.name);
+      const level = to === 'open' ? 'warn' : 'info';
+      this.context.logger[level](
+        { server, shards, from, to },
+        `breaker of shard server ${server} ${from} -> ${to}`,
+      );
+    });
+    this.breakers.set(server, breaker);
+    return breaker;
   }
 
   /**
@@ -190,24 +212,16 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` on shard `name` through its breaker; connection failures become 503s naming it, and
-   * so does a call that finds {@link WAITING_PER_CONNECTION} calls per connection already waiting.
+   * Runs `work` on shard `name` through its server's breaker; connection failures become 503s naming
+   * it, and so does a call that finds {@link WAITING_PER_CONNECTION} calls per connection already waiting.
    */
   run<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
     const shard = this.shards.get(name);
     if (!shard) return Promise.reject(new UnconfiguredShardError(name));
-    if (overloaded(shard)) {
-      shard.timings.unavailable.observe(0);
-      return Promise.reject(
-        new ShardUnavailableError(
-          name,
-          `it is overloaded: ${shard.pool.waitingCount} calls are already waiting for a connection (it has ${shard.pool.options.max})`,
-        ),
-      );
-    }
+    if (overloaded(shard)) return Promise.reject(this.shed(shard));
     const started = performance.now();
     return shard.breaker
-      .execute(() => (shard.migrated ? work(shard.pool) : this.migrate(shard).then(() => work(shard.pool))))
+      .execute(() => this.migrated(shard, work))
       .then(
         (result) => {
           shard.timings.ok.observe((performance.now() - started) / 1000);
@@ -215,6 +229,32 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
         },
         (error: unknown) => this.failed(shard, started, error),
       );
+  }
+
+  /**
+   * Runs bulk `work` on shard `name` beside its server's breaker: refused at once (503) while the
+   * breaker is not closed, otherwise neither counted nor judged by it, so a listing or a copy that
+   * takes seconds on a healthy server does not open the breaker for every read. A hung server still
+   * ends it within the pool's deadlines, with a 503 naming the shard.
+   */
+  beside<T>(name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
+    const shard = this.shards.get(name);
+    if (!shard) return Promise.reject(new UnconfiguredShardError(name));
+    if (overloaded(shard)) return Promise.reject(this.shed(shard));
+    const state = shard.breaker.state;
+    if (state !== 'closed') return Promise.reject(this.refused(shard, state));
+    const started = performance.now();
+    return this.migrated(shard, work).then(
+      (result) => {
+        shard.timings.ok.observe((performance.now() - started) / 1000);
+        return result;
+      },
+      (error: unknown) => this.failed(shard, started, error),
+    );
+  }
+
+  private migrated<T>(shard: PhysicalShard, work: (pool: Pool) => Promise<T>): Promise<T> {
+    return shard.migrated ? work(shard.pool) : this.migrate(shard).then(() => work(shard.pool));
   }
 
   /**
@@ -240,15 +280,36 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /** A call refused before it is sent: the shard's waiting room is full (load shed, not counted). */
+  private shed(shard: PhysicalShard): ShardUnavailableError {
+    shard.timings.unavailable.observe(0);
+    return new ShardUnavailableError(
+      shard.name,
+      `it is overloaded: ${shard.pool.waitingCount} calls are already waiting for a connection (it has ${shard.pool.options.max})`,
+    );
+  }
+
+  /** A call refused because the breaker of the shard's server is open (or probing). */
+  private refused(shard: PhysicalShard, state: BreakerState, retryAfterSeconds = 1): ShardUnavailableError {
+    shard.timings.unavailable.observe(0);
+    return new ShardUnavailableError(
+      shard.name,
+      state === 'open'
+        ? `the circuit breaker of its server ${shard.server} is open: its calls were slow or failed`
+        : `the circuit breaker of its server ${shard.server} is probing whether it answers again`,
+      retryAfterSeconds,
+    );
+  }
+
   /** Records a failed call and throws what the caller gets: connection failures become 503s naming the shard. */
   private failed(shard: PhysicalShard, started: number, error: unknown): never {
+    if (isCircuitOpenError(error)) throw this.refused(shard, error.state, error.retryAfterSeconds);
     const seconds = (performance.now() - started) / 1000;
-    if (isCircuitOpenError(error) || isConnectionFailure(error)) shard.timings.unavailable.observe(seconds);
-    else shard.timings.error.observe(seconds);
-    if (isCircuitOpenError(error))
-      throw new ShardUnavailableError(shard.name, 'its circuit breaker is open after repeated failures', 3);
-    if (isConnectionFailure(error))
+    if (isConnectionFailure(error)) {
+      shard.timings.unavailable.observe(seconds);
       throw new ShardUnavailableError(shard.name, (error as Error).message || 'the connection failed');
+    }
+    shard.timings.error.observe(seconds);
     throw error;
   }
 
@@ -264,7 +325,7 @@ export class PhysicalShards implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const shard of this.shards.values()) shard.breaker.shutdown();
+    for (const breaker of this.breakers.values()) breaker.shutdown();
     await Promise.allSettled([...this.shards.values()].map((shard) => shard.pool.end()));
   }
 }

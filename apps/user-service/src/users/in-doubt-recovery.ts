@@ -74,7 +74,7 @@ export class InDoubtRecovery implements OnModuleInit, OnApplicationShutdown {
 
   /** Settles the shard's transactions in doubt for too long; returns the ids still prepared there. */
   private async sweepShard(shard: string): Promise<string[]> {
-    const { rows } = await this.shards.run(shard, (pool) =>
+    const { rows } = await this.shards.beside(shard, (pool) =>
       pool.query<{ gid: string; in_doubt: boolean }>(
         `SELECT gid, prepared < now() - make_interval(secs => $2::double precision / 1000) AS in_doubt
          FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1)`,
@@ -89,7 +89,7 @@ export class InDoubtRecovery implements OnModuleInit, OnApplicationShutdown {
       }
       const outcome = await this.decide(gid);
       try {
-        await this.shards.run(shard, (pool) =>
+        await this.shards.beside(shard, (pool) =>
           pool.query(outcome === 'commit' ? commitPreparedSql(gid) : rollbackPreparedSql(gid)),
         );
         this.settled.inc({ outcome });

@@ -259,7 +259,7 @@ export class UserStore {
     const map = this.maps.map;
     const pages = await Promise.all(
       map.shards.map((shard) =>
-        this.shards.run(shard.name, async (pool) => {
+        this.shards.beside(shard.name, async (pool) => {
           const { rows } = await pool.query<UserRow>({ ...SQL.page, values: [cursor, limit] });
           return rows;
         }),

@@ -22,6 +22,10 @@ describe(PhysicalShards.name, () => {
       KAFKA_BROKERS: '127.0.0.1:9092',
       // One connection to the shard: one slow call makes it busy.
       USER_CONNECTIONS_PER_SERVER: '1',
+      // Calls queued behind the 0.6 s one take up to 0.6 s, and calls past the slow-call duration do
+      // count (at the default 250 ms these would open the breaker, as they should for a shard this
+      // slow); this test is about the refusals, which never count, so none of them is slow here.
+      USER_SHARD_SLOW_CALL_MS: '1500',
     });
     metrics = new Registry();
     const logger = createLogger({ service: 'user-service', instance: 'u-1', level: 'silent' });
