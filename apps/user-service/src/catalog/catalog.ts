@@ -1,11 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 
+import { isCircuitOpenError, type CircuitBreaker } from '@platform/breakers';
 import { createPool, migrate, PG_ERROR, pgErrorCode, type Pool } from '@platform/postgres';
 import { ReadinessRegistry, ServiceContext } from '@platform/service-kit';
 import { ShardMap, type ShardMapSpec } from '@platform/sharding';
 
 import { USER_SERVICE_CONFIG } from '../config/config.js';
 import type { UserServiceConfig } from '../config/env.schema.js';
+import { createShardBreaker } from '../shards/shard-breaker.js';
 import { CatalogUnavailableError, isConnectionFailure } from '../shards/shard.errors.js';
 import { catalogMigrations } from './catalog.migrations.js';
 
@@ -19,10 +21,16 @@ export class MapVersionConflictError extends Error {
 /**
  * The catalog database, the platform's "index server": the versioned shard map, the global email
  * lookup index and the resharding jobs. Routers cache the map; only resharding writes it.
+ *
+ * A read by id never needs it (the map is held in memory), so it has a breaker of its own with the
+ * shard servers' rule, and its readiness check is not critical: with the catalog down or hung an
+ * instance stays ready and serves every read by id; creates, email changes, lookups by email and
+ * resharding get 503 `catalog_unavailable`.
  */
 @Injectable()
 export class Catalog implements OnModuleInit, OnApplicationShutdown {
   readonly pool: Pool;
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     @Inject(USER_SERVICE_CONFIG) config: UserServiceConfig,
@@ -33,7 +41,17 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
       connectionString: config.USER_CATALOG_URL,
       applicationName: context.instanceId,
       connectionTimeoutMs: 2_000,
+      statementTimeoutMs: 2_000,
+      queryTimeoutMs: 2_500,
     });
+    this.breaker = createShardBreaker({
+      name: 'catalog',
+      slowCallMs: config.USER_SHARD_SLOW_CALL_MS,
+      probe: () => this.pool.query('SELECT 1'),
+    });
+    this.breaker.on('stateChange', (from, to) =>
+      context.logger[to === 'open' ? 'warn' : 'info']({ from, to }, `catalog breaker ${from} -> ${to}`),
+    );
   }
 
   private initialised: Promise<void> | undefined;
@@ -47,18 +65,29 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
     this.initialised ??= (async () => {
       const applied = await migrate(this.pool, catalogMigrations);
       if (applied.length > 0) this.context.logger.info({ applied }, 'applied catalog migrations');
-      this.readiness.register('catalog', async () => {
-        await this.pool.query('SELECT 1');
-      });
+      this.readiness.register(
+        'catalog',
+        async () => {
+          await this.query((pool) => pool.query('SELECT 1'));
+        },
+        { critical: false },
+      );
     })();
     return this.initialised;
   }
 
-  /** Runs a catalog query, turning an unreachable catalog into a 503. */
+  /**
+   * Runs a catalog query through the catalog's breaker: refused at once while it is open, and an
+   * unreachable or hung catalog becomes a 503.
+   */
   async query<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
     try {
-      return await work(this.pool);
+      return await this.breaker.execute(() => work(this.pool));
     } catch (error) {
+      if (isCircuitOpenError(error))
+        throw new CatalogUnavailableError('its circuit breaker is open: its calls were slow or failed', {
+          retryAfterSeconds: error.retryAfterSeconds,
+        });
       if (isConnectionFailure(error)) throw new CatalogUnavailableError((error as Error).message);
       throw error;
     }
@@ -92,6 +121,7 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.breaker.shutdown();
     await this.pool.end().catch(() => undefined);
   }
 }

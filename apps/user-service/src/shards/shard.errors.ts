@@ -1,9 +1,16 @@
+import { DEPENDENCY_ORIGIN } from '@platform/observability';
+import { isDatabaseUnreachable } from '@platform/postgres';
 import { PlatformError } from '@platform/service-kit';
 
-/** A shard database cannot be reached (its breaker is open, or the call failed to connect). */
+/**
+ * A shard database cannot be reached (its server's breaker is open, or the call failed to connect or
+ * ran out its deadline). Its origin is a dependency: every instance would answer the same, so the
+ * gateway must not eject this one for it.
+ */
 export class ShardUnavailableError extends PlatformError {
   readonly code = 'shard_unavailable';
   readonly kind = 'unavailable';
+  override readonly origin = DEPENDENCY_ORIGIN;
   override readonly retryAfterSeconds: number;
 
   constructor(
@@ -20,10 +27,9 @@ export class ShardUnavailableError extends PlatformError {
 export class CatalogUnavailableError extends PlatformError {
   readonly code = 'catalog_unavailable';
   readonly kind = 'unavailable';
-  override readonly retryAfterSeconds = 1;
-
-  constructor(detail: string) {
-    super(`the user catalog is unavailable: ${detail}`);
+  override readonly origin = DEPENDENCY_ORIGIN;
+  constructor(detail: string, { retryAfterSeconds = 1 } = {}) {
+    super(`the user catalog is unavailable: ${detail}`, { retryAfterSeconds });
   }
 }
 
@@ -41,6 +47,7 @@ export class UnconfiguredShardError extends PlatformError {
 export class ShardMovingError extends PlatformError {
   readonly code = 'shard_moving';
   readonly kind = 'unavailable';
+  override readonly origin = DEPENDENCY_ORIGIN;
   override readonly retryAfterSeconds = 1;
 
   constructor(logical: number) {
@@ -69,11 +76,26 @@ export class FencedError extends Error {
   }
 }
 
-/** SQLSTATE classes that mean the database itself is unreachable or going away, not a bad query. */
+/**
+ * The database could not be reached or did not answer within its deadlines (refused, reset, a
+ * connect or query timeout, a statement the server cancelled, a server shutting down): what a
+ * shard's breaker counts as a failure and callers get as a 503. A bad query, a constraint violation
+ * or a refusal of this service's own (a stale route, a fence) is not.
+ */
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof StaleRouteError || error instanceof FencedError || error instanceof PlatformError)
     return false;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true; // ECONNREFUSED, timeouts, resets
-  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+  return isDatabaseUnreachable(error instanceof Error ? error : ofThisRealm(error));
+}
+
+/**
+ * An error Node itself made (a refused connect) fails `instanceof Error` where code runs in another
+ * realm than Node's core (jest's vm modules), and isDatabaseUnreachable looks only at Errors: judge a
+ * copy of its message and code made here. Only on the failure path; in a plain process it is never
+ * reached for Node's errors.
+ */
+function ofThisRealm(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  return Object.assign(new Error(typeof message === 'string' ? message : ''), { code });
 }

@@ -1,3 +1,4 @@
+import { DEPENDENCY_ORIGIN } from '@platform/observability';
 import { PlatformError } from '@platform/service-kit';
 
 export class UserNotFoundError extends PlatformError {
@@ -22,6 +23,7 @@ export class DuplicateEmailError extends PlatformError {
 export class IdServiceError extends PlatformError {
   readonly code = 'id_service_failed';
   readonly kind = 'bad_gateway';
+  override readonly origin = DEPENDENCY_ORIGIN;
 
   constructor(status: number, detail: string) {
     super(`id-service could not issue an id (status ${status}): ${detail}`);
@@ -32,6 +34,8 @@ export class IdServiceError extends PlatformError {
 export class WriteAbandonedError extends PlatformError {
   readonly code = 'write_abandoned';
   readonly kind = 'unavailable';
+  /** Its writer was held up by a shard or the catalog, not by this instance. */
+  override readonly origin = DEPENDENCY_ORIGIN;
   override readonly retryAfterSeconds = 1;
 
   constructor() {
