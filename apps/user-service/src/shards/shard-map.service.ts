@@ -15,6 +15,8 @@ import { PhysicalShards } from './physical-shards.js';
 
 /** How often the catalog is read even without news on Kafka: the fallback when Kafka is down. */
 const POLL_MS = 5_000;
+/** How long to wait before subscribing again after Kafka refused (the catalog is polled meanwhile). */
+const SUBSCRIBE_RETRY_MS = 5_000;
 const MESSAGE_KEY = 'shard-map';
 
 /** What a shard map announcement on Kafka carries: the catalog stays the only source of maps. */
@@ -36,6 +38,11 @@ export function parseMapAnnouncement(value: Buffer | null): number | string {
  * This instance's copy of the shard map and the router built on it. The map is read from the
  * catalog at start (the first instance writes version 1 from USER_SHARD_URLS), and again whenever
  * a newer version is announced on Kafka, a write is refused as stale, or every 5 s.
+ *
+ * The catalog is the source of truth and Kafka only a hint to read it sooner, so start-up waits for
+ * the catalog, never for Kafka: the subscription is made in the background, and tried again every
+ * 5 s while Kafka is unreachable. Once loaded, the map stays in memory: reads by id route with it
+ * while the catalog is down or hung.
  */
 @Injectable()
 export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
@@ -45,6 +52,7 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
   private consumer: Consumer | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<boolean> | undefined;
+  private stopping = false;
   private readonly versionGauge: Gauge;
 
   constructor(
@@ -86,9 +94,29 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
     if (map.version === 1) await this.claimInitialOwnership(map);
     this.current = new LogicalShardRouter(map);
     this.versionGauge.set(map.version);
-    await this.subscribe();
     this.pollTimer = setInterval(() => void this.refresh().catch(() => undefined), POLL_MS);
     this.pollTimer.unref();
+    void this.subscribeInBackground();
+  }
+
+  /** Subscribes to map announcements, trying again until it works or the service stops. */
+  private async subscribeInBackground(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.subscribe();
+        // Stopped while connecting: what shutdown found was not connected yet.
+        if (this.stopping) await this.disconnect();
+        return;
+      } catch (error) {
+        if (this.stopping) return;
+        this.context.logger.warn(
+          { err: error, retryInMs: SUBSCRIBE_RETRY_MS },
+          'could not subscribe to shard map announcements; the catalog is polled every 5 s meanwhile',
+        );
+        await this.disconnect();
+      }
+      await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_RETRY_MS).unref());
+    }
   }
 
   private async writeInitialMap(): Promise<ShardMap> {
@@ -118,7 +146,7 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
   private async claimInitialOwnership(map: ShardMap): Promise<void> {
     for (const shard of map.shards) {
       await this.shards
-        .run(shard.name, (pool) =>
+        .beside(shard.name, (pool) =>
           pool.query(
             `INSERT INTO owned_shards (logical_shard, map_version)
              SELECT logical, 1 FROM unnest($1::int[]) AS logical
@@ -168,13 +196,16 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
       compacted: true,
       replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
     });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-    await this.producer.connect();
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = producer;
+    await producer.connect();
+    if (this.stopping) return;
     this.consumer = this.kafka.consumer({
       groupId: `shard-map.${this.context.instanceId}.${randomBytes(3).toString('hex')}`,
       maxWaitTimeInMs: 250,
     });
     await this.consumer.connect();
+    if (this.stopping) return;
     await this.consumer.subscribe({ topic, fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
@@ -189,7 +220,16 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.pollTimer);
-    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+    // Not waiting for a subscription still trying to reach Kafka: it disconnects itself when it ends.
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    const { consumer, producer } = this;
+    this.consumer = undefined;
+    this.producer = undefined;
+    await Promise.allSettled([consumer?.disconnect(), producer?.disconnect()]);
   }
 }
