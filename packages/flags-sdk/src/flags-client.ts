@@ -9,13 +9,12 @@ import {
   type EvaluationContext,
   type JsonValue,
 } from '@platform/flags';
-import { TopicFollower } from '@platform/kafka';
+import { SnapshotWriter, TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
 import { parseFlagMessage, type DefinitionKind, type FlagRecord, type InvalidReason } from './flag-record.js';
 import { FlagStore, type AppliedChange, type HeldVersion } from './flag-store.js';
 import { readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotContents } from './snapshot-file.js';
-import { SnapshotWriter } from './snapshot-writer.js';
 
 export interface FlagsClientOptions {
   readonly kafka: Kafka;
@@ -113,6 +112,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
         ? undefined
         : new SnapshotWriter({
             file,
+            what: 'flags',
             delayMs: options.snapshotDelayMs ?? 500,
             contents: () => this.snapshotContents(),
             logger: options.logger,

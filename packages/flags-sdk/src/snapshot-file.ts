@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import {
+  readSnapshotFile,
+  writeFileAtomically,
+  type SnapshotEnvelope,
+  type SnapshotFileRead,
+} from '@platform/kafka';
 
 import { checkFlagRecord, type FlagRecord } from './flag-record.js';
 
@@ -12,83 +15,26 @@ import { checkFlagRecord, type FlagRecord } from './flag-record.js';
 export const SNAPSHOT_FORMAT = 'platform-flags-snapshot';
 export const SNAPSHOT_VERSION = 1;
 
-export interface SnapshotContents {
+export interface SnapshotContents extends SnapshotEnvelope<FlagRecord> {
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly v: typeof SNAPSHOT_VERSION;
-  /** The topic the records came from: a snapshot of another topic is not this client's state. */
-  readonly topic: string;
-  /** When it was written (ISO 8601), for the log line that says how old the loaded state is. */
-  readonly savedAt: string;
-  readonly records: readonly FlagRecord[];
 }
 
-export type SnapshotRead =
-  | { readonly status: 'loaded'; readonly records: readonly FlagRecord[]; readonly savedAt: string }
-  | { readonly status: 'missing' }
-  /** Unreadable, not a snapshot, of another topic, or with an invalid record: ignored as a whole. */
-  | { readonly status: 'unusable'; readonly problem: string };
+/** A snapshot read: loaded, missing, or unusable as a whole (unreadable, foreign, one invalid record). */
+export type SnapshotRead = SnapshotFileRead<FlagRecord>;
 
-/**
- * Reads and checks a snapshot; never throws. One bad record makes the whole file unusable: a partial
- * state (a flag without the segment it needs) would serve values nobody configured.
- */
-export async function readSnapshot(file: string, topic: string): Promise<SnapshotRead> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'unusable', problem: `cannot read it: ${(error as Error).message}` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { status: 'unusable', problem: 'it is not JSON' };
-  }
-  const contents = json as Partial<Record<keyof SnapshotContents, unknown>> | null;
-  if (
-    typeof contents !== 'object' ||
-    contents === null ||
-    contents.format !== SNAPSHOT_FORMAT ||
-    contents.v !== SNAPSHOT_VERSION ||
-    typeof contents.savedAt !== 'string' ||
-    !Array.isArray(contents.records)
-  ) {
-    return { status: 'unusable', problem: `it is not a ${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION} file` };
-  }
-  if (contents.topic !== topic) {
-    return { status: 'unusable', problem: `it holds topic ${String(contents.topic)}, not ${topic}` };
-  }
-  const records: FlagRecord[] = [];
-  for (const [index, entry] of (contents.records as unknown[]).entries()) {
+/** Reads and checks a snapshot; never throws (see readSnapshotFile). */
+export function readSnapshot(file: string, topic: string): Promise<SnapshotRead> {
+  return readSnapshotFile(file, { format: SNAPSHOT_FORMAT, v: SNAPSHOT_VERSION, topic }, (entry) => {
     const checked = checkFlagRecord(entry);
-    if (!checked.ok) {
-      return { status: 'unusable', problem: `records[${index}] ${checked.reason}: ${checked.problem}` };
-    }
-    records.push(checked.record);
-  }
-  return { status: 'loaded', records, savedAt: contents.savedAt };
+    return checked.ok ? checked : { ok: false, problem: `${checked.reason}: ${checked.problem}` };
+  });
 }
 
 /**
- * Writes the snapshot atomically: to a temporary file beside it, flushed to disk, then renamed over
- * the old one. A crash mid-write leaves the previous snapshot whole, never half of a new one.
+ * Writes the snapshot atomically (temporary file, then rename): a crash mid-write leaves the
+ * previous snapshot whole, never half of a new one.
  */
 export async function writeSnapshot(file: string, contents: SnapshotContents): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temporary, 'w', 0o644);
-    try {
-      await handle.writeFile(JSON.stringify(contents));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(file, JSON.stringify(contents));
 }

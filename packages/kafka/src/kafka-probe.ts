@@ -1,44 +1,43 @@
 import type { Admin, Kafka } from 'kafkajs';
 
+import { settledWithin, withDeadline } from './deadline.js';
+
+/** A readiness check answers within a second, whatever the broker does. */
+const DEFAULT_TIMEOUT_MS = 800;
+const CLOSE_TIMEOUT_MS = 1_000;
+
 /**
  * Answers "do the brokers answer?" for readiness checks: one long-lived admin connection, asked for
- * the cluster description, with a deadline so a dead broker makes the check fail instead of hang.
+ * the cluster description, with a deadline so a dead or frozen broker makes the check fail instead of
+ * hang. Checks that arrive while one is still waiting for the broker share its answer rather than
+ * stacking up connection attempts against a broker that does not answer.
  */
 export class KafkaProbe {
   private admin: Admin | undefined;
+  private inFlight: Promise<{ brokers: number; controller: number | null }> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly timeoutMs = 2_000,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {}
 
-  async check(): Promise<{ brokers: number; controller: number | null }> {
+  check(): Promise<{ brokers: number; controller: number | null }> {
+    this.inFlight ??= this.describe().finally(() => (this.inFlight = undefined));
+    return withDeadline(this.inFlight, this.timeoutMs);
+  }
+
+  /** Disconnects, waiting a second at most (a frozen broker never lets a disconnect finish). */
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin) await settledWithin(admin.disconnect(), CLOSE_TIMEOUT_MS);
+  }
+
+  private async describe(): Promise<{ brokers: number; controller: number | null }> {
     this.admin ??= this.kafka.admin();
     const admin = this.admin;
-    const cluster = await withDeadline(
-      (async () => {
-        await admin.connect();
-        return admin.describeCluster();
-      })(),
-      this.timeoutMs,
-    );
+    await admin.connect();
+    const cluster = await admin.describeCluster();
     return { brokers: cluster.brokers.length, controller: cluster.controller };
-  }
-
-  async close(): Promise<void> {
-    await this.admin?.disconnect();
-    this.admin = undefined;
-  }
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

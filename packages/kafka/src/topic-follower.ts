@@ -5,6 +5,11 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 
 import type { Logger } from '@platform/observability';
 
+import { settledWithin } from './deadline.js';
+
+/** The longest {@link TopicFollower.stop} waits for Kafka. */
+const STOP_TIMEOUT_MS = 1_500;
+
 export interface TopicFollowerOptions {
   readonly kafka: Kafka;
   readonly topic: string;
@@ -93,20 +98,27 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     });
   }
 
+  /**
+   * Stops reading, within {@link STOP_TIMEOUT_MS}: the consumer (or one still joining its group, or
+   * the admin client reading end offsets) is disconnected, and the attempt in progress ends. A frozen
+   * broker lets none of that finish; the clients are then left to time out on their own, so a
+   * service's shutdown is bounded whatever Kafka does.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
     const consumer = this.consumer;
     this.consumer = undefined;
-    if (consumer) await disconnectQuietly(consumer);
-    // A consumer still joining its group (that takes seconds on a fresh broker) is cut short, and the
-    // attempt ends; wait for that (briefly), so a service's shutdown leaves no Kafka client running.
-    if (this.starting) await disconnectQuietly(this.starting);
-    await this.fetching?.disconnect().catch(() => undefined);
-    await Promise.race([
-      this.running?.catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
-    ]);
+    await settledWithin(
+      Promise.allSettled([
+        consumer?.disconnect(),
+        // A consumer still joining its group (that takes seconds on a fresh broker) is cut short.
+        this.starting?.disconnect(),
+        this.fetching?.disconnect(),
+        this.running,
+      ]),
+      STOP_TIMEOUT_MS,
+    );
   }
 
   /** Tries to reach Kafka until it can read the topic, or until stopped, waiting longer each time. */
@@ -258,8 +270,5 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
 
 /** Disconnects a consumer that may be broken, without waiting long for a broker that is gone. */
 async function disconnectQuietly(consumer: Consumer): Promise<void> {
-  await Promise.race([
-    consumer.disconnect().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
-  ]);
+  await settledWithin(consumer.disconnect(), 2_000);
 }

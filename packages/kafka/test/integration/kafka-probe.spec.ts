@@ -7,6 +7,7 @@ import { testKafkaBrokers } from '@platform/testing';
 
 import { createKafka } from '../../src/kafka-client.js';
 import { KafkaProbe } from '../../src/kafka-probe.js';
+import { BlackHoleBroker } from '../black-hole-broker.js';
 
 const logger = createLogger({ service: 'kafka-test', instance: 'probe', level: 'silent' });
 
@@ -54,6 +55,26 @@ describe(KafkaProbe.name, () => {
       expect(elapsed).toBeLessThan(2_500);
     } finally {
       await probe.close();
+    }
+  });
+
+  it('fails within a second against a frozen broker, and checks meanwhile share one attempt', async () => {
+    const broker = await BlackHoleBroker.start();
+    const probe = new KafkaProbe(
+      createKafka({ brokers: [broker.address], clientId: 'probe-test', logger, retry: { retries: 0 } }),
+    );
+    try {
+      const started = performance.now();
+      const checks = [probe.check(), probe.check(), probe.check()];
+      for (const check of checks) await expect(check).rejects.toThrow('Kafka did not answer within 800 ms');
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(broker.connections).toBe(1);
+
+      const closing = performance.now();
+      await probe.close();
+      expect(performance.now() - closing).toBeLessThan(1_500);
+    } finally {
+      await broker.close();
     }
   });
 });

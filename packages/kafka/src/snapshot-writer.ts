@@ -1,20 +1,24 @@
 import type { Logger } from '@platform/observability';
 
-import { writeSnapshot, type SnapshotContents } from './snapshot-file.js';
+import { writeFileAtomically } from './atomic-file.js';
 
 export interface SnapshotWriterOptions {
   readonly file: string;
+  /** What the file holds, for the log line of a failed write (`flags`, `registry`). */
+  readonly what: string;
   /** How long after a change the snapshot is written; the changes in between share one write. */
   readonly delayMs: number;
-  /** The state to write, taken when the write starts (so it is the newest). */
-  readonly contents: () => SnapshotContents;
+  /** The state to write (JSON), taken when the write starts, so it is the newest. */
+  readonly contents: () => unknown;
   readonly logger: Logger;
 }
 
 /**
- * Persists the client's state after changes, one write for a burst of them. The first change arms
- * a timer and later ones join it (rather than pushing it back), so a steady stream of changes — a
- * client catching up on a long topic — is still saved every `delayMs`. Writes never overlap.
+ * Keeps a local copy of state read from a topic (the flags a client holds, the instances a registry
+ * view knows), so a service restarted while Kafka is out of reach starts from it. One atomic write
+ * per burst of changes: the first change arms a timer and later ones join it (rather than pushing it
+ * back), so a steady stream of changes — heartbeats, a client catching up on a long topic — is saved
+ * at most once every `delayMs`, and at least that often. Writes never overlap.
  */
 export class SnapshotWriter {
   private timer: NodeJS.Timeout | undefined;
@@ -45,12 +49,12 @@ export class SnapshotWriter {
     if (!this.dirty) return;
     this.dirty = false;
     try {
-      await writeSnapshot(this.options.file, this.options.contents());
+      await writeFileAtomically(this.options.file, JSON.stringify(this.options.contents()));
     } catch (error) {
       // The service keeps working from memory; only a restart before the next good write loses out.
       this.options.logger.warn(
         { err: error, file: this.options.file },
-        'could not write the flags snapshot; will try again on the next change',
+        `could not write the ${this.options.what} snapshot; will try again on the next change`,
       );
       this.dirty = true;
     }
