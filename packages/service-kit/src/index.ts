@@ -15,6 +15,7 @@ export { startService, type ServiceDefinition } from './bootstrap/start-service.
 export { baseEnvSchema, withDefaultPort, type BaseEnv } from './config/base-env.schema.js';
 export { boolVar, hostPortListVar, intVar, nameVar, portVar, postgresUrlVar } from './config/env-vars.js';
 export { ConfigError, loadConfig } from './config/load-config.js';
+export { snapshotDirVar, snapshotFileOf } from './config/snapshot-dir.var.js';
 export {
   CODE_BY_STATUS,
   sendError,

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 
 import { createKafka } from '@platform/kafka';
-import { AdminTokenGuard, ServiceContext, type BaseEnv } from '@platform/service-kit';
+import { AdminTokenGuard, ServiceContext, snapshotFileOf, type BaseEnv } from '@platform/service-kit';
 
 import { FlagsClient } from '../flags-client.js';
 import { registerFlagsMetrics } from '../flags-metrics.js';
@@ -26,8 +26,14 @@ export interface FlagsModuleOptions {
 
 const FLAGS_OPTIONS = Symbol('FLAGS_OPTIONS');
 
-/** Options from the service's validated environment (KAFKA_BROKERS, FLAGS_TOPIC). */
-export function flagsOptionsFrom(config: BaseEnv, snapshotFile?: string): FlagsModuleOptions {
+/**
+ * Options from the service's validated environment (KAFKA_BROKERS, FLAGS_TOPIC, and SNAPSHOT_DIR:
+ * with it, the flags are kept in `flags.json` there unless `snapshotFile` says otherwise).
+ */
+export function flagsOptionsFrom(
+  config: BaseEnv,
+  snapshotFile = snapshotFileOf(config, 'flags.json'),
+): FlagsModuleOptions {
   return { brokers: config.KAFKA_BROKERS, topic: config.FLAGS_TOPIC, snapshotFile };
 }
 

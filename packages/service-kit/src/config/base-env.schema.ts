@@ -6,6 +6,7 @@ import { LOG_LEVELS } from '@platform/observability';
 
 import { adminTokenVar } from './admin-token.var.js';
 import { boolVar, hostPortListVar, intVar, nameVar } from './env-vars.js';
+import { snapshotDirVar } from './snapshot-dir.var.js';
 import { trustProxyVar } from './trust-proxy.var.js';
 
 /**
@@ -80,6 +81,11 @@ export const baseEnvSchema = z.object({
   /** An instance whose heartbeats stop for this long is dropped from every live view. */
   REGISTRY_TTL_MS: intVar(1_000, 300_000).default(10_000),
   REGISTRY_HEARTBEAT_MS: intVar(100, 100_000).default(3_000),
+  /**
+   * Where this instance keeps its last known flags and registry instances, so a restart while Kafka
+   * is out of reach serves them (see snapshotDirVar). One directory per instance; unset: none kept.
+   */
+  SNAPSHOT_DIR: snapshotDirVar().optional(),
   /** Callers probe each instance they use at GET /health/ready this often (0: no active probes). */
   UPSTREAM_HEALTH_CHECK_INTERVAL_MS: intVar(0, 600_000).default(5_000),
 });
