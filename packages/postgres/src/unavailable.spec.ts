@@ -1,3 +1,5 @@
+import vm from 'node:vm';
+
 import { describe, expect, it } from '@jest/globals';
 
 import {
@@ -64,6 +66,15 @@ describe(isDatabaseUnreachable.name, () => {
     const loop: Error = new Error('loop');
     Object.assign(loop, { cause: loop });
     expect(isDatabaseUnreachable(loop)).toBe(false);
+  });
+
+  it("judges an error made in another realm (Node's core, under a vm context) by its shape", () => {
+    const foreign: unknown = vm.runInNewContext(
+      "Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })",
+    );
+    expect(foreign instanceof Error).toBe(false);
+    expect(isDatabaseUnreachable(foreign)).toBe(true);
+    expect(isDatabaseUnreachable({ code: '23505', message: 'duplicate key' })).toBe(false);
   });
 });
 

@@ -44,16 +44,23 @@ const UNREACHABLE_MESSAGES: readonly RegExp[] = [
 export function isDatabaseUnreachable(error: unknown): boolean {
   const seen = new Set<unknown>();
   const visit = (candidate: unknown): boolean => {
-    if (!(candidate instanceof Error) || seen.has(candidate)) return false;
+    // Judged by shape, not `instanceof Error`: an error Node's core made (a refused connect) is of
+    // another realm's Error wherever code runs in a vm context (jest's ESM modules, for one).
+    if (typeof candidate !== 'object' || candidate === null || seen.has(candidate)) return false;
     seen.add(candidate);
-    const code = (candidate as { code?: unknown }).code;
+    const { code, message, cause, errors } = candidate as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
     if (typeof code === 'string' && (UNREACHABLE_SQLSTATES.has(code) || UNREACHABLE_SOCKET_CODES.has(code))) {
       return true;
     }
-    if (UNREACHABLE_MESSAGES.some((pattern) => pattern.test(candidate.message))) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message)))
+      return true;
     // pg-pool wraps a connect timeout (`cause`); Node's connect to several addresses fails with all of them.
-    const nested = candidate instanceof AggregateError ? candidate.errors : [];
-    return visit(candidate.cause) || nested.some(visit);
+    return visit(cause) || (Array.isArray(errors) && errors.some(visit));
   };
   return visit(error);
 }

@@ -85,17 +85,5 @@ export class FencedError extends Error {
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof StaleRouteError || error instanceof FencedError || error instanceof PlatformError)
     return false;
-  return isDatabaseUnreachable(error instanceof Error ? error : ofThisRealm(error));
-}
-
-/**
- * An error Node itself made (a refused connect) fails `instanceof Error` where code runs in another
- * realm than Node's core (jest's vm modules), and isDatabaseUnreachable looks only at Errors: judge a
- * copy of its message and code made here. Only on the failure path; in a plain process it is never
- * reached for Node's errors.
- */
-function ofThisRealm(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null) return error;
-  const { message, code } = error as { message?: unknown; code?: unknown };
-  return Object.assign(new Error(typeof message === 'string' ? message : ''), { code });
+  return isDatabaseUnreachable(error);
 }
