@@ -49,6 +49,16 @@ describe(forwardRequestHeaders.name, () => {
     expect(forwarded['x-kept']).toBe('k');
   });
 
+  it('never sends Expect upstream: the gateway answers 100-continue itself, and has the body by then', () => {
+    const forwarded = forwardRequestHeaders(
+      { expect: '100-continue', 'content-type': 'application/octet-stream' },
+      client,
+    );
+
+    expect(forwarded).not.toHaveProperty('expect');
+    expect(forwarded['content-type']).toBe('application/octet-stream');
+  });
+
   it('leaves host and content-length to the client that calls the upstream', () => {
     const forwarded = forwardRequestHeaders({ host: 'api.example.com', 'content-length': '12' }, client);
 

@@ -27,6 +27,13 @@ const HOP_BY_HOP = new Set([
  */
 const REPLACED = new Set(['host', 'content-length', TRACEPARENT_HEADER, TRACESTATE_HEADER]);
 
+/**
+ * Answered at the edge and never sent on: the gateway itself answers `Expect: 100-continue` (or
+ * refuses it, see expect-continue.ts) before the body arrives, and has the whole body by the time
+ * it calls the upstream. (The upstream client, undici, refuses a request with an `expect` header.)
+ */
+const ANSWERED_AT_EDGE = new Set(['expect']);
+
 const NONE_LISTED: ReadonlySet<string> = new Set();
 
 function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
@@ -49,10 +56,11 @@ export interface ClientInfo {
 }
 
 /**
- * What goes upstream: the client's headers without hop-by-hop ones, host and content-length (the
- * client for the upstream sets both) or the client's traceparent and tracestate (the ServiceClient
- * sends the gateway's, which continue the client's trace when it sent a valid one), plus
- * X-Forwarded-For/Proto/Host and the request id.
+ * What goes upstream: the client's headers without hop-by-hop ones (nor those `Connection` names),
+ * without `expect` (answered at the edge), host and content-length (the client for the upstream
+ * sets both) or the client's traceparent and tracestate (the ServiceClient sends the gateway's,
+ * which continue the client's trace when it sent a valid one), plus X-Forwarded-For/Proto/Host and
+ * the request id.
  */
 export function forwardRequestHeaders(
   headers: IncomingHttpHeaders,
@@ -62,7 +70,7 @@ export function forwardRequestHeaders(
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    if (REPLACED.has(name) || name.startsWith('x-forwarded-')) continue;
+    if (REPLACED.has(name) || ANSWERED_AT_EDGE.has(name) || name.startsWith('x-forwarded-')) continue;
     result[name] = value;
   }
   const priorFor = headers['x-forwarded-for'];
