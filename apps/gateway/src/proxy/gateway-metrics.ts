@@ -9,7 +9,15 @@ export const GATEWAY_METRIC = {
 } as const;
 
 export type RouteOutcome =
-  'upstream' | 'fallback' | 'shed' | 'overloaded' | 'rate_limited' | 'breaker_open' | 'error';
+  | 'upstream'
+  | 'fallback'
+  | 'shed'
+  | 'overloaded'
+  | 'rate_limited'
+  | 'breaker_open'
+  | 'error'
+  /** The client went away before its answer came: counted against no one (breaker, canary). */
+  | 'client_gone';
 
 /** What the gateway itself decided per route, beside what the upstream client measures. */
 @Injectable()
@@ -19,7 +27,7 @@ export class GatewayMetrics {
   constructor(context: ServiceContext) {
     this.requests = new Counter({
       name: GATEWAY_METRIC.routeRequests,
-      help: 'Requests per route by what the gateway did: sent upstream, answered with the fallback, shed, rate limited, failed fast on an open breaker, or failed.',
+      help: 'Requests per route by what the gateway did: sent upstream, answered with the fallback, shed, rate limited, failed fast on an open breaker, failed, or abandoned by its client (client_gone).',
       labelNames: ['route', 'outcome'],
       registers: [context.metrics],
     });

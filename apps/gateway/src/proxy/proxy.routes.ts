@@ -1,23 +1,25 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 import { anySignal, isCircuitOpenError, routeBreakerName } from '@platform/breakers';
 import { ServiceClient } from '@platform/discovery';
+import { countsAgainstUpstream, isDependencyFailure } from '@platform/observability';
 import { sendError, ServiceContext } from '@platform/service-kit';
 
 import { GATEWAY_CONFIG } from '../config/config.js';
 import type { GatewayConfig } from '../config/env.schema.js';
 import { LoadShedder } from '../protection/load-shedder.js';
-import { OverloadedError, RateLimitedError } from '../protection/protection.errors.js';
 import { RateLimiter } from '../protection/rate-limiter.js';
-import { RouteNotFoundError } from '../routing/route.errors.js';
 import { RoutePolicies } from '../routing/route-policies.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import { RouteTable, type ResolvedRoute } from '../routing/route-table.js';
 import type { VersionChoice } from '../releases/release-routing.js';
 import { Releases } from '../releases/releases.js';
 import { stickyKeyOf } from '../releases/sticky-key.js';
+import { CLIENT_GONE, unlessClientGone } from './client-gone.js';
+import { EdgeAdmission } from './edge-admission.js';
+import { answerExpectations } from './expect-continue.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forward-headers.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 
@@ -30,19 +32,25 @@ export const FALLBACK_HEADER = 'x-fallback';
 
 /**
  * `ANY /api/<segment>/...` → the owning service's `/<segment>/...` on a live instance, through the
- * route's policy: rate limit per client, load shedding (non-essential routes first), the route's
+ * route's policy: admission before the body is read (a path that could leave its route, rate limit
+ * per client, load shedding with non-essential routes first: edge-admission.ts), the route's
  * breaker (a non-essential route answers with its fallback at once while it is open), then the
  * resilient client (picking, retries, ejection). Registered as a plain Fastify route in its own
  * scope, where bodies stay raw bytes and responses stream back without being buffered.
+ *
+ * Only the upstream's own faults count against it: an answer naming a dependency as its origin
+ * (`x-failure-origin: dependency`) and a call abandoned by its client count neither in the route's
+ * breaker nor in a release's canary analysis.
  */
 @Injectable()
 export class ProxyRoutes implements OnModuleInit {
-  private readonly limiter: RateLimiter;
-  readonly shedder: LoadShedder;
+  private readonly admission: EdgeAdmission;
+  /** What admission decided for each request it let through, for the handler to act on. */
+  private readonly admitted = new WeakMap<FastifyRequest, { route: ResolvedRoute; policy: RoutePolicy }>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly routes: RouteTable,
+    routes: RouteTable,
     private readonly policies: RoutePolicies,
     private readonly client: ServiceClient,
     private readonly context: ServiceContext,
@@ -50,15 +58,18 @@ export class ProxyRoutes implements OnModuleInit {
     private readonly releases: Releases,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.limiter = new RateLimiter({
-      perSecond: config.RATE_LIMIT_PER_SECOND,
-      burst: config.RATE_LIMIT_BURST,
-    });
-    this.shedder = new LoadShedder(
+    const shedder = new LoadShedder(
       config.GATEWAY_MAX_INFLIGHT,
       config.GATEWAY_SHED_NON_ESSENTIAL_PERCENT / 100,
     );
-    metrics.trackInflight(context, () => this.shedder.inFlight);
+    this.admission = new EdgeAdmission(
+      routes,
+      policies,
+      new RateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
+      shedder,
+      metrics,
+    );
+    metrics.trackInflight(context, () => shedder.inFlight);
     // A route's breaker takes new settings as soon as its policy changes.
     policies.onChange((segment, policy) =>
       this.client.breakers.get(routeBreakerName(segment))?.updateSettings(policy.breaker),
@@ -67,6 +78,7 @@ export class ProxyRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    answerExpectations(fastify.server, this.config.BODY_LIMIT_BYTES);
     void fastify.register((scope, _options, done) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
@@ -74,30 +86,39 @@ export class ProxyRoutes implements OnModuleInit {
         { parseAs: 'buffer', bodyLimit: this.config.BODY_LIMIT_BYTES },
         (_request, body, parsed) => parsed(null, body),
       );
+      scope.addHook('onRequest', (request, reply, next) => this.admit(request, reply, next));
       scope.all('/api/*', (request, reply) => this.forward(request, reply));
       done();
     });
   }
 
+  /**
+   * Decides before the body is read. A refused request is answered at once; when it announced a
+   * body, the connection is closed after the answer rather than drained.
+   */
+  private admit(request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
+    try {
+      const decision = this.admission.decide(request.method, request.url, request.ip);
+      if (decision.kind === 'fallback') {
+        closeIfBodyPending(request, reply);
+        void this.fallback(reply, decision.policy);
+        return;
+      }
+      // The place is held until the response closes, however it ends (sent, failed, client gone).
+      reply.raw.once('close', decision.release);
+      this.admitted.set(request, decision);
+      next();
+    } catch (error) {
+      closeIfBodyPending(request, reply);
+      sendError(request, reply, error, this.context.logger);
+    }
+  }
+
   private async forward(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
-      const route = this.routes.resolve(request.url);
-      if (!route) throw new RouteNotFoundError(request.method, request.url);
-      const { segment } = route;
-      const limit = this.limiter.take(request.ip);
-      if (!limit.allowed) {
-        this.metrics.outcome(segment, 'rate_limited');
-        throw new RateLimitedError(limit.retryAfterSeconds);
-      }
-      const policy = this.policies.get(segment);
-      const { admission, done } = this.shedder.admit(policy.essential);
-      if (admission !== 'admit') {
-        this.metrics.outcome(segment, admission);
-        if (admission === 'shed' && policy.fallback) return await this.fallback(reply, policy);
-        throw new OverloadedError(segment, admission === 'shed');
-      }
-      reply.raw.once('close', done);
-      await this.send(request, reply, route, policy);
+      const admitted = this.admitted.get(request);
+      if (!admitted) throw new Error(`${request.method} ${request.url} reached the proxy without admission`);
+      await this.send(request, reply, admitted.route, admitted.policy);
     } catch (error) {
       sendError(request, reply, error, this.context.logger);
     }
@@ -125,27 +146,37 @@ export class ProxyRoutes implements OnModuleInit {
     try {
       const upstream = await breaker.execute(
         (signal) =>
-          this.client.request(route.service, {
-            method: request.method,
-            path: route.upstreamPath,
-            headers: forwardRequestHeaders(request.headers, {
-              ip: request.ip,
-              protocol: request.protocol,
-              host: request.headers.host,
-              requestId: request.id,
+          unlessClientGone(
+            this.client.request(route.service, {
+              method: request.method,
+              path: route.upstreamPath,
+              headers: forwardRequestHeaders(request.headers, {
+                ip: request.ip,
+                protocol: request.protocol,
+                host: request.headers.host,
+                requestId: request.id,
+              }),
+              body: Buffer.isBuffer(request.body) ? request.body : undefined,
+              policy: this.policies.resolved(route.segment),
+              key: headerValue(request.headers[policy.upstream.hashHeader ?? '']),
+              version: choice?.version,
+              signal: anySignal(signal, gone.signal),
+              // Otherwise the method (or an Idempotency-Key header) decides.
+              ...(route.retrySafe ? { idempotent: true } : {}),
             }),
-            body: Buffer.isBuffer(request.body) ? request.body : undefined,
-            policy: this.policies.resolved(route.segment),
-            key: headerValue(request.headers[policy.upstream.hashHeader ?? '']),
-            version: choice?.version,
-            signal: anySignal(signal, gone.signal),
-            // Otherwise the method (or an Idempotency-Key header) decides.
-            ...(route.retrySafe ? { idempotent: true } : {}),
-          }),
-        (response) => response.statusCode >= 500,
+            gone.signal,
+          ),
+        (result) => result !== CLIENT_GONE && countsAgainstUpstream(result),
       );
+      if (upstream === CLIENT_GONE) {
+        // Nobody to answer, and nothing learnt about the upstream.
+        this.metrics.outcome(route.segment, 'client_gone');
+        return;
+      }
       this.metrics.outcome(route.segment, 'upstream');
-      if (choice) {
+      // A dependency's outage is neither version's doing: it does not count in the canary analysis.
+      const dependencyDown = upstream.statusCode >= 500 && isDependencyFailure(upstream.headers);
+      if (choice && !dependencyDown) {
         this.releases.record(route.service, choice, upstream.statusCode < 500, performance.now() - started!);
       }
       await reply
@@ -155,9 +186,11 @@ export class ProxyRoutes implements OnModuleInit {
         .header(SERVED_VERSION_HEADER, upstream.instance.version)
         .send(upstream.body);
     } catch (error) {
-      if (choice && !gone.signal.aborted) {
-        this.releases.record(route.service, choice, false, performance.now() - started!);
+      if (gone.signal.aborted) {
+        this.metrics.outcome(route.segment, 'client_gone');
+        return;
       }
+      if (choice) this.releases.record(route.service, choice, false, performance.now() - started!);
       if (isCircuitOpenError(error) && !policy.essential && policy.fallback) {
         this.metrics.outcome(route.segment, 'fallback');
         return this.fallback(reply, policy);
@@ -191,6 +224,14 @@ export class ProxyRoutes implements OnModuleInit {
       .header('content-type', 'application/json; charset=utf-8')
       .send(JSON.stringify(fallback.body ?? null));
   }
+}
+
+/** After a refusal: closes the connection when the request announced a body, so it is not read. */
+function closeIfBodyPending(request: FastifyRequest, reply: FastifyReply): void {
+  const length = request.headers['content-length'];
+  const pending =
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (pending) void reply.header('connection', 'close');
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
