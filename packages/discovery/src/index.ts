@@ -23,6 +23,14 @@ export { RegistrationMetadata } from './nest/registration-metadata.js';
 export { RegistryAnnouncer, type Announcement, type RegistryAnnouncerOptions } from './registry-announcer.js';
 export { REGISTRY_METRIC, registerRegistryMetrics } from './registry-metrics.js';
 export {
+  readRegistrySnapshot,
+  REGISTRY_SNAPSHOT_FORMAT,
+  RegistrySnapshot,
+  type RegistrySnapshotContents,
+  type RegistrySnapshotOptions,
+  type RegistrySnapshotRead,
+} from './registry-snapshot.js';
+export {
   RegistryView,
   type RegistryViewEvents,
   type RegistryViewOptions,
@@ -49,4 +57,4 @@ export {
   type UpstreamPolicy,
 } from './client/upstream-policy.js';
 export { Liveness, type LivenessOptions } from './liveness.js';
-export { toServiceInstance, type ServiceInstance } from './service-instance.js';
+export { toInstanceRecord, toServiceInstance, type ServiceInstance } from './service-instance.js';

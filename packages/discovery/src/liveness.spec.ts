@@ -148,4 +148,38 @@ describe(Liveness.name, () => {
     liveness.contact();
     expect(liveness.isExpired(kept, now)).toBe(true); // a TTL from the end of the pause, not the grace
   });
+
+  it('keeps an instance restored from the snapshot while Kafka never answered, and expires it by the TTL rules once it does', () => {
+    let now = 100_000;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, recoveryGraceMs: 5_000, now: () => now });
+    // Written to the snapshot by a previous run: its last heartbeat is 80 s old.
+    now = 105_000;
+    const restored = { ...instance('a', 20_000, 3_000), restoredAt: now };
+    now = 400_000; // five minutes with Kafka frozen: nothing has been heard, so nothing is judged
+    expect(liveness.update()).toBe('entered');
+    expect(liveness.isExpired(restored, now)).toBe(false);
+
+    liveness.contact(); // Kafka answers: the restore counts as a heartbeat at the start of the outage
+    const readFor = (ms: number) => {
+      for (const end = now + ms; now < end;) {
+        now = Math.min(end, now + 500);
+        liveness.contact();
+      }
+    };
+    readFor(4_900); // within the recovery grace (longer than its TTL): a record could still come
+    expect(liveness.isExpired(restored, now)).toBe(false);
+    readFor(200);
+    expect(liveness.isExpired(restored, now)).toBe(true);
+  });
+
+  it('gives a restored instance a TTL from the restore while the topic is readable', () => {
+    let now = 0;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
+    const restored = { ...instance('a', -60_000, 2_000), restoredAt: 0 };
+    for (now = 250; now <= 1_750; now += 250) liveness.contact();
+    expect(liveness.isExpired(restored, 2_000)).toBe(false);
+    now = 2_001;
+    liveness.contact();
+    expect(liveness.isExpired(restored, now)).toBe(true);
+  });
 });

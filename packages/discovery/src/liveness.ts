@@ -40,6 +40,11 @@ export interface LivenessOptions {
  * every recent gap counts, not only the last: an instance live when the outage began keeps its grace
  * through the short gaps after it.
  *
+ * An instance restored from the registry snapshot at start (Kafka could not be read then) is judged
+ * as if it had sent a heartbeat at the restore: it stays while contact is lost, and once the topic
+ * answers it expires like any instance that was live when an outage began, unless a record read from
+ * the topic (which replaces it) says otherwise.
+ *
  * Because the clocks stop as soon as a read is overdue (`contactGapMs`), this holds for TTLs of any
  * length; `selfPreservationAfterMs` decides when the mode is reported (logs, metrics, admin API) and
  * which gaps were outages.
@@ -105,9 +110,10 @@ export class Liveness {
     const { heartbeatAt, ttlMs } = instance;
     // While contact is lost, time stands still at the last read.
     const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
-    // The moment its allowance counts from: the heartbeat, or the end of a gap it was live at the
-    // start of (and then the allowance is the recovery grace, if longer than the TTL).
-    let from = heartbeatAt;
+    // The moment its allowance counts from: the heartbeat (for an instance restored from the
+    // snapshot, the restore: its old heartbeat says nothing of now), or the end of a gap it was live
+    // at the start of (and then the allowance is the recovery grace, if longer than the TTL).
+    let from = instance.restoredAt ?? heartbeatAt;
     let allowance = ttlMs;
     for (const gap of this.gaps) {
       if (gap.end <= from) continue;

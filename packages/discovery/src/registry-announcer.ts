@@ -1,8 +1,12 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 
+import { settledWithin } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
 import { INSTANCE_RECORD_VERSION, type InstanceRecord } from './instance-record.js';
+
+/** How long leaving waits for the tombstone, and stopping for the producer to disconnect. */
+const LEAVE_TIMEOUT_MS = 1_000;
 
 export type Announcement = Omit<InstanceRecord, 'v' | 'status' | 'heartbeatAt' | 'startedAt'>;
 
@@ -58,12 +62,16 @@ export class RegistryAnnouncer {
     await this.beat();
   }
 
-  /** Leaves the registry (tombstone) and stops beating. Idempotent. */
+  /**
+   * Leaves the registry (tombstone) and stops beating. Idempotent. Waits a second at most: a broker
+   * that is frozen (or a heartbeat stuck on it ahead of the tombstone) must not hold up a shutdown;
+   * the TTL then expires this instance in every view.
+   */
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
     clearInterval(this.timer);
-    await this.enqueue(async () => {
+    const sent = this.enqueue(async () => {
       try {
         await this.send(null);
         this.options.logger.info({ topic: this.options.topic }, 'left the registry');
@@ -74,11 +82,16 @@ export class RegistryAnnouncer {
         );
       }
     });
+    if (!(await settledWithin(sent, LEAVE_TIMEOUT_MS)))
+      this.options.logger.warn(
+        { timeoutMs: LEAVE_TIMEOUT_MS },
+        'Kafka did not take the registry tombstone in time; the TTL will expire this instance',
+      );
   }
 
   async stop(): Promise<void> {
     await this.leave();
-    await this.producer.disconnect();
+    await settledWithin(this.producer.disconnect(), LEAVE_TIMEOUT_MS);
   }
 
   record(): InstanceRecord {

@@ -158,4 +158,33 @@ describe(RegistryView.name, () => {
     expect(view.caughtUp).toBe(false);
     expect(await view.whenCaughtUp(20)).toBe(false);
   });
+
+  it('restores instances from the snapshot as added, marked so, without replacing ones it knows or itself', () => {
+    const { view, events, put, ids } = viewAt();
+    put(record('users-a', { port: 3001 }));
+    const added = view.restore([
+      record('users-a', { port: 9999, heartbeatAt: T0 - 600_000 }),
+      record('users-b', { heartbeatAt: T0 - 600_000 }),
+      // The viewer itself, from its previous life.
+      record('unit', { service: 'gateway', heartbeatAt: T0 - 600_000 }),
+    ]);
+
+    expect(added).toBe(1);
+    expect(view.restored).toBe(1);
+    expect(ids()).toEqual(['users-a', 'users-b']);
+    expect(ids('gateway')).toEqual([]);
+    expect(view.instances('users').map((i) => [i.id, i.port, i.restoredAt])).toEqual([
+      ['users-a', 3001, undefined],
+      ['users-b', 3000, T0],
+    ]);
+    expect(events).toEqual(['added users-a', 'added users-b']);
+  });
+
+  it('replaces a restored instance with the record the topic holds for it', () => {
+    const { view, put, advance } = viewAt();
+    view.restore([record('users-a', { heartbeatAt: T0 - 600_000 })]);
+    advance(1_000);
+    put(record('users-a', { heartbeatAt: T0 + 1_000, version: '2.0.0' }));
+    expect(view.instances('users').map((i) => [i.version, i.restoredAt])).toEqual([['2.0.0', undefined]]);
+  });
 });

@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 
-import { parseRegistryMessage, type InvalidReason } from './instance-record.js';
+import { parseRegistryMessage, type InstanceRecord, type InvalidReason } from './instance-record.js';
 import { Liveness } from './liveness.js';
 import { toServiceInstance, type ServiceInstance } from './service-instance.js';
 
@@ -48,6 +48,7 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
   private readonly now: () => number;
   private readonly follower: TopicFollower;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private restoredCount = 0;
   readonly liveness: Liveness;
 
   constructor(private readonly options: RegistryViewOptions) {
@@ -125,6 +126,31 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
     }
     for (const list of byService.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
     return byService;
+  }
+
+  /**
+   * Adds instances from the registry snapshot, for a view that could not read the topic at start:
+   * each one not already known, marked `restoredAt` (see {@link Liveness}) and announced as `added`.
+   * A record read from the topic later replaces it. The viewer's own instance is skipped: it is the
+   * one starting (perhaps on another port), and announces itself. Returns how many were added.
+   */
+  restore(records: readonly InstanceRecord[]): number {
+    const now = this.now();
+    let added = 0;
+    for (const record of records) {
+      if (record.instanceId === this.options.viewerId || this.instancesById.has(record.instanceId)) continue;
+      const instance: ServiceInstance = { ...toServiceInstance(record), restoredAt: now };
+      this.instancesById.set(instance.id, instance);
+      this.emit('added', instance);
+      added++;
+    }
+    this.restoredCount += added;
+    return added;
+  }
+
+  /** Instances restored from the snapshot since start (0 if the view did not need it). */
+  get restored(): number {
+    return this.restoredCount;
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Endpoint } from '@platform/balancing';
 
-import type { InstanceRecord } from './instance-record.js';
+import { INSTANCE_RECORD_VERSION, type InstanceRecord } from './instance-record.js';
 
 /** A registered instance as a caller sees it: an endpoint to pick, with where to reach it. */
 export interface ServiceInstance extends Endpoint {
@@ -23,6 +23,12 @@ export interface ServiceInstance extends Endpoint {
   /** Unix ms of the last heartbeat. */
   readonly heartbeatAt: number;
   readonly startedAt: number;
+  /**
+   * Unix ms when this instance was restored from the registry snapshot at start, because Kafka could
+   * not be read: not heard from since. Its liveness counts from then, not from its old heartbeat
+   * (see {@link Liveness}); a record read from the topic replaces it.
+   */
+  readonly restoredAt?: number;
 }
 
 export function toServiceInstance(record: InstanceRecord): ServiceInstance {
@@ -42,6 +48,25 @@ export function toServiceInstance(record: InstanceRecord): ServiceInstance {
     ttlMs: record.ttlMs,
     heartbeatAt: record.heartbeatAt,
     startedAt: record.startedAt,
+  };
+}
+
+/** The record this instance was built from, as the topic (and the registry snapshot) holds it. */
+export function toInstanceRecord(instance: ServiceInstance): InstanceRecord {
+  return {
+    v: INSTANCE_RECORD_VERSION,
+    service: instance.service,
+    instanceId: instance.id,
+    host: instance.host,
+    port: instance.port,
+    version: instance.version,
+    track: instance.track,
+    zone: instance.zone,
+    metadata: instance.metadata,
+    ttlMs: instance.ttlMs,
+    status: instance.status,
+    heartbeatAt: instance.heartbeatAt,
+    startedAt: instance.startedAt,
   };
 }
 

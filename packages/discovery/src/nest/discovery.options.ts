@@ -1,4 +1,4 @@
-import type { BaseEnv } from '@platform/service-kit';
+import { snapshotFileOf, type BaseEnv } from '@platform/service-kit';
 
 import type { ServiceClientOptions } from '../client/service-client.js';
 
@@ -27,10 +27,16 @@ export interface DiscoveryModuleOptions {
    */
   readonly retrySafe?: boolean;
   /**
-   * Whether Kafka being unreachable makes this instance not ready (default true). The gateway says
-   * false: it keeps routing on its last-known view (static stability), reported as degraded.
+   * Whether Kafka being unreachable makes this instance not ready (default false: a service serving
+   * from what it knows — its registry view, its flags — stays ready, reported as degraded). Say true
+   * only for a service that can do nothing without Kafka.
    */
   readonly kafkaCritical?: boolean;
+  /**
+   * Where the registry view's last known instances are kept (with `watch`), to route on when a
+   * restart finds Kafka out of reach. From SNAPSHOT_DIR (`registry.json` there); unset: not kept.
+   */
+  readonly snapshotFile?: string;
   /** Settings of the {@link ServiceClient} (with `watch`). */
   readonly client?: Pick<
     ServiceClientOptions,
@@ -46,7 +52,7 @@ export const RETRY_SAFE_METADATA_KEY = 'retry-safe';
 export const DISCOVERY_OPTIONS = Symbol('DISCOVERY_OPTIONS');
 export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
 
-/** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS). */
+/** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS, SNAPSHOT_DIR). */
 export function discoveryOptionsFrom(
   config: BaseEnv,
   roles: Pick<
@@ -67,6 +73,7 @@ export function discoveryOptionsFrom(
     ttlMs: config.REGISTRY_TTL_MS,
     heartbeatIntervalMs: config.REGISTRY_HEARTBEAT_MS,
     drainMs: config.SHUTDOWN_DRAIN_MS,
+    snapshotFile: snapshotFileOf(config, 'registry.json'),
     ...roles,
     client: { healthCheckIntervalMs: config.UPSTREAM_HEALTH_CHECK_INTERVAL_MS, ...roles.client },
   };
