@@ -371,6 +371,8 @@ export class Platform {
         PORT: String(port),
         INSTANCE_ID: instanceId,
         KAFKA_BROKERS: this.brokers.join(','),
+        // Its last known flags and registry, for a restart while Kafka is out of reach.
+        SNAPSHOT_DIR: path.join(statePaths(this.options.stateDir).data, 'snapshots', instanceId),
         ADMIN_TOKEN: this.adminToken,
         PLATFORM_PARENT_PID: String(process.pid),
         ...serviceEnv(spec, this.postgresUrls),
