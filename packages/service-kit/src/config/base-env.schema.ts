@@ -86,8 +86,12 @@ export const baseEnvSchema = z.object({
    * is out of reach serves them (see snapshotDirVar). One directory per instance; unset: none kept.
    */
   SNAPSHOT_DIR: snapshotDirVar().optional(),
-  /** Callers probe each instance they use at GET /health/ready this often (0: no active probes). */
-  UPSTREAM_HEALTH_CHECK_INTERVAL_MS: intVar(0, 600_000).default(5_000),
+  /**
+   * Callers probe each instance they use at GET /health/ready this often (0: no active probes). A
+   * hung (frozen) instance refuses nothing: requests to it wait for their deadline, so this plus the
+   * probe's 1 s timeout is how long new requests keep going to it (docs/chaos.md, instance-freeze).
+   */
+  UPSTREAM_HEALTH_CHECK_INTERVAL_MS: intVar(0, 600_000).default(1_000),
 });
 
 function resolveAdvertiseHost(value: string, context: z.RefinementCtx): string {
