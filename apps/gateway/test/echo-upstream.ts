@@ -1,9 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
-import { RegistryAnnouncer } from '@platform/discovery';
-import { createLogger } from '@platform/observability';
-import { createTestKafka, LogCapture } from '@platform/testing';
+import { listenAndAnnounce } from './announced-server.js';
 
 /** What the echo upstream received, as it answers it. */
 export interface EchoedRequest {
@@ -48,37 +45,10 @@ export async function startEchoUpstream(options: {
       response.end(JSON.stringify(echoed));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  const announcer = new RegistryAnnouncer({
-    kafka: createTestKafka(options.instanceId),
-    topic: options.registryTopic,
-    logger: createLogger({
-      service: options.service,
-      instance: options.instanceId,
-      destination: new LogCapture(),
-    }),
-    heartbeatIntervalMs: 1_000,
-    instance: {
-      service: options.service,
-      instanceId: options.instanceId,
-      host: '127.0.0.1',
-      port,
-      version: '1.0.0',
-      zone: 'local',
-      metadata: { routes: options.routes },
-      ttlMs: 3_000,
-    },
-  });
-  announcer.start();
+  const announced = await listenAndAnnounce(server, { ...options, metadata: { routes: options.routes } });
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await announcer.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    url: announced.url,
+    stop: () => announced.stop(),
   };
 }

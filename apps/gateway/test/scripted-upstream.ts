@@ -1,9 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
-import { RegistryAnnouncer } from '@platform/discovery';
-import { createLogger, DEPENDENCY_ORIGIN, FAILURE_ORIGIN_HEADER } from '@platform/observability';
-import { createTestKafka, LogCapture } from '@platform/testing';
+import { DEPENDENCY_ORIGIN, FAILURE_ORIGIN_HEADER } from '@platform/observability';
+import { listenAndAnnounce } from './announced-server.js';
 
 /** One request as the upstream received it. */
 export interface ReceivedRequest {
@@ -58,43 +56,16 @@ export async function startScriptedUpstream(options: {
     request.on('data', (chunk: Buffer) => (bytes += chunk.length));
     request.on('end', () => answer(response, 200, { bytes }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  const announcer = new RegistryAnnouncer({
-    kafka: createTestKafka(options.instanceId),
-    topic: options.registryTopic,
-    logger: createLogger({
-      service: options.service,
-      instance: options.instanceId,
-      destination: new LogCapture(),
-    }),
-    heartbeatIntervalMs: 1_000,
-    instance: {
-      service: options.service,
-      instanceId: options.instanceId,
-      host: '127.0.0.1',
-      port,
-      version: '1.0.0',
-      zone: 'local',
-      metadata: {},
-      ttlMs: 3_000,
-    },
-  });
-  announcer.start();
+  const announced = await listenAndAnnounce(server, { ...options });
 
   return {
     instanceId: options.instanceId,
-    url: `http://127.0.0.1:${port}`,
+    url: announced.url,
     received,
     get inflight() {
       return inflight;
     },
-    stop: async () => {
-      await announcer.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: () => announced.stop(),
   };
 }
 

@@ -19,3 +19,4 @@ export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { TEST_INFRA_ENV, testInfra, type TestInfra } from './test-infra.js';
 export { createTestKafka, publishRaw } from './test-kafka-client.js';
 export { testKafkaBrokers, uniqueTopic } from './test-kafka.js';
+export { BlackHoleBroker } from './black-hole-broker.js';

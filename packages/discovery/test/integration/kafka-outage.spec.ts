@@ -16,6 +16,7 @@ import {
   type RunningService,
 } from '@platform/service-kit';
 import {
+  BlackHoleBroker,
   eventually,
   requestJson,
   testKafkaBrokers,
@@ -24,7 +25,6 @@ import {
   type TestService,
 } from '@platform/testing';
 
-import { BlackHoleBroker } from '../../../kafka/test/black-hole-broker.js';
 import { DiscoveryModule } from '../../src/nest/discovery.module.js';
 import { discoveryOptionsFrom } from '../../src/nest/discovery.options.js';
 import { readRegistrySnapshot } from '../../src/registry-snapshot.js';

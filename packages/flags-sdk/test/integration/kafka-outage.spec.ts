@@ -14,6 +14,7 @@ import {
   type RunningService,
 } from '@platform/service-kit';
 import {
+  BlackHoleBroker,
   eventually,
   requestJson,
   TEST_ADMIN_TOKEN,
@@ -22,7 +23,6 @@ import {
   type TestService,
 } from '@platform/testing';
 
-import { BlackHoleBroker } from '../../../kafka/test/black-hole-broker.js';
 import { FlagsClient } from '../../src/flags-client.js';
 import { FlagsModule, flagsOptionsFrom } from '../../src/nest/flags.module.js';
 import { readSnapshot } from '../../src/snapshot-file.js';

@@ -3,11 +3,10 @@ import net from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 
 import { createLogger } from '@platform/observability';
-import { testKafkaBrokers } from '@platform/testing';
+import { BlackHoleBroker, testKafkaBrokers } from '@platform/testing';
 
 import { createKafka } from '../../src/kafka-client.js';
 import { KafkaProbe } from '../../src/kafka-probe.js';
-import { BlackHoleBroker } from '../black-hole-broker.js';
 
 const logger = createLogger({ service: 'kafka-test', instance: 'probe', level: 'silent' });
 
