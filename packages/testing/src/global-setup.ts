@@ -22,8 +22,8 @@ export interface StartedTestInfra {
  * on stop. Used once per test run.
  */
 export async function startTestInfra(onProgress?: (message: string) => void): Promise<StartedTestInfra> {
+  // Mode 700; as root, startPostgres lets the postgres user pass through it to the data directory.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-test-'));
-  fs.chmodSync(dir, 0o755);
   let postgres: LocalPostgres | undefined;
   let kafka: LocalKafka | undefined;
   const stop = async () => {

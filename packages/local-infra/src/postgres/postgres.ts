@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,8 +54,6 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Loca
     );
   }
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory.
-  if (userInfo().uid === 0) makeTraversable(path.dirname(options.dataDir));
   const config: PostgresHostConfig = {
     dataDir: options.dataDir,
     port: options.port,
@@ -104,13 +101,5 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
     }
   } finally {
     await client.end();
-  }
-}
-
-function makeTraversable(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (let current = path.resolve(dir); current !== path.dirname(current); current = path.dirname(current)) {
-    const mode = fs.statSync(current).mode;
-    if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o001);
   }
 }
