@@ -416,6 +416,25 @@ describe(ServiceClient.name, () => {
       expect(ejected.sort()).toEqual(['users-b', 'users-c']);
     });
 
+    it('sends a request that names an instance to that one only, and tries no other when it is down', async () => {
+      const [a, b] = [await upstream('users-a'), await upstream('users-b')];
+      const client = clientFor([a.instance, b.instance, await deadInstance('users-c')]);
+      for (let i = 0; i < 4; i++) {
+        const response = await client.request('users', { method: 'GET', path: '/', instance: 'users-b' });
+        await response.body.dump();
+        expect(response.instance.id).toBe('users-b');
+      }
+      expect([a.received.length, b.received.length]).toEqual([0, 4]);
+
+      await expect(
+        client.request('users', { method: 'GET', path: '/', instance: 'users-c' }),
+      ).rejects.toBeInstanceOf(UpstreamUnreachableError);
+      await expect(
+        client.request('users', { method: 'GET', path: '/', instance: 'users-z' }),
+      ).rejects.toBeInstanceOf(NoInstancesError);
+      expect([a.received.length, b.received.length]).toEqual([0, 4]);
+    });
+
     it('keeps retries within the budget when every instance fails', async () => {
       const all = await Promise.all(['users-a', 'users-b', 'users-c'].map((id) => failing(id, 500)));
       const client = clientFor(

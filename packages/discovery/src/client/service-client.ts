@@ -47,6 +47,8 @@ export interface UpstreamRequest {
   readonly key?: string;
   /** Only instances at this version (a release pins it); retries stay on it too. */
   readonly version?: string;
+  /** Only the instance with this id (an operator named it): no other is tried. */
+  readonly instance?: string;
   /** Abandon the request (the caller went away). */
   readonly signal?: AbortSignal;
 }
@@ -173,7 +175,7 @@ export class ServiceClient {
     let lastError: unknown;
     try {
       for (let attempt = 1; attempt <= policy.retries.maxAttempts; attempt++) {
-        const all = atVersion(this.options.instances.instances(service), upstreamRequest.version);
+        const all = selected(this.options.instances.instances(service), upstreamRequest);
         if (all.length === 0) throw new NoInstancesError(service, upstreamRequest.version);
         const instance = picker.pick(this.eligible(upstream, all), {
           exclude: tried,
@@ -424,8 +426,16 @@ export class ServiceClient {
   }
 }
 
-function atVersion(instances: ServiceInstance[], version: string | undefined): ServiceInstance[] {
-  return version === undefined ? instances : instances.filter((instance) => instance.version === version);
+/** The instances a request may go to: all of them, or those at its version, or the one it names. */
+function selected(
+  instances: ServiceInstance[],
+  { version, instance: id }: Pick<UpstreamRequest, 'version' | 'instance'>,
+): ServiceInstance[] {
+  if (version === undefined && id === undefined) return instances;
+  return instances.filter(
+    (instance) =>
+      (version === undefined || instance.version === version) && (id === undefined || instance.id === id),
+  );
 }
 
 /**
