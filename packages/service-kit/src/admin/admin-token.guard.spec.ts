@@ -109,6 +109,19 @@ describe(AdminTokenGuard.name, () => {
     expect(guard.warnings).toEqual(['admin endpoints refuse 10.0.0.1 for 60000 ms: 3 wrong admin tokens']);
   });
 
+  it('checks a request outside Nest routing the same way, with the same lockout', () => {
+    const guard = guardWith(TOKEN);
+    expect(() =>
+      guard.authorize({ ip: '10.0.0.1', headers: { authorization: `Bearer ${TOKEN}` } }),
+    ).not.toThrow();
+    for (let i = 0; i < 3; i += 1) {
+      expect(() =>
+        guard.authorize({ ip: '10.0.0.1', headers: { authorization: 'Bearer wrong-guess-wrong' } }),
+      ).toThrow('the admin token is wrong');
+    }
+    expect(refusal(guard, `Bearer ${TOKEN}`).status).toBe(429);
+  });
+
   it('does not count a request without a token as a guess', () => {
     const guard = guardWith(TOKEN);
     for (let i = 0; i < 5; i += 1) expect(refusal(guard, undefined).status).toBe(401);

@@ -27,12 +27,22 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
+    this.authorize(context.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+
+  /**
+   * The same check for a request outside Nest's routing (a plain Fastify route, such as the
+   * gateway's `/admin/services/...`): returns when the request carries the admin token.
+   *
+   * @throws UnauthenticatedError (401) or AdminLockedOutError (429)
+   */
+  authorize(request: Pick<FastifyRequest, 'ip' | 'headers'>): void {
     if (!this.expected) {
       throw new UnauthenticatedError(
         'admin endpoints are disabled: this instance has no ADMIN_TOKEN configured',
       );
     }
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const client = request.ip;
     const verdict = this.limiter.check(client);
     if (!verdict.allowed) throw new AdminLockedOutError(Math.ceil(verdict.retryAfterMs / 1_000));
@@ -49,7 +59,6 @@ export class AdminTokenGuard implements CanActivate {
       throw new UnauthenticatedError('the admin token is wrong');
     }
     this.limiter.recordSuccess(client);
-    return true;
   }
 
   private recordFailure(client: string): void {
