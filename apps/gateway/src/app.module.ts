@@ -22,6 +22,7 @@ import { ReleaseStore } from './releases/release-store.js';
 import { Releases } from './releases/releases.js';
 import { ReleasesController } from './releases/releases.controller.js';
 import { ReleasesLifecycle } from './releases/releases.lifecycle.js';
+import { ServiceAdminModule } from './service-admin/service-admin.module.js';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
           // Static stability: without Kafka the gateway keeps routing on its last view (degraded, not down).
           discoveryOptionsFrom(config, { announce: true, watch: true, kafkaCritical: false }),
         ),
+        ServiceAdminModule,
       ],
       controllers: [AdminController, ReleasesController, PrometheusSdController],
       providers: [
