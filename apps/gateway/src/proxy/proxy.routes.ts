@@ -196,7 +196,7 @@ export class ProxyRoutes implements OnModuleInit {
         return this.fallback(reply, policy);
       }
       this.metrics.outcome(route.segment, isCircuitOpenError(error) ? 'breaker_open' : 'error');
-      throw error;
+      throw this.releases.explainFailure(route.service, error);
     }
   }
 

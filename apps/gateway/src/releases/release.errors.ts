@@ -1,5 +1,7 @@
+import { DEPENDENCY_ORIGIN } from '@platform/observability';
 import { PlatformError } from '@platform/service-kit';
 
+import { explainMissingVersion } from './release-coverage.js';
 import type { Release } from './release.js';
 
 export class ReleaseNotFoundError extends PlatformError {
@@ -44,5 +46,22 @@ export class NoInstancesAtVersionError extends PlatformError {
       `the gateway sees no live instance of ${service} at version ${version} (the ${role}); ` +
         'start them and wait until they are in the registry (GET /admin/registry), then try again',
     );
+  }
+}
+
+/**
+ * A request the release pinned to a version of which no instance is live: the registry's
+ * `no_instances`, with the release that pins it and the command that fixes it.
+ */
+export class PinnedVersionMissingError extends PlatformError {
+  readonly code = 'no_instances';
+  readonly kind = 'unavailable';
+
+  constructor(release: Release, version: string, cause: unknown) {
+    super(explainMissingVersion(release, version), {
+      cause,
+      retryAfterSeconds: 1,
+      origin: DEPENDENCY_ORIGIN,
+    });
   }
 }

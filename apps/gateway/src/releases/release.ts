@@ -183,3 +183,11 @@ export type Release = z.output<typeof releaseSchema>;
 export function isInProgress(release: Release): boolean {
   return release.phase === 'progressing';
 }
+
+export {
+  describeRelease,
+  explainMissingVersion,
+  fixForMissingVersion,
+  pinnedVersions,
+  type PinnedVersion,
+} from './release-coverage.js';

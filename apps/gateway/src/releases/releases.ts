@@ -1,6 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 
-import type { RegistryView } from '@platform/discovery';
+import { isNoInstancesError, type RegistryView } from '@platform/discovery';
 import { registerConsumerLag } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 import { ValidationError, type FieldProblem, type ServiceContext } from '@platform/service-kit';
@@ -8,6 +8,7 @@ import { ValidationError, type FieldProblem, type ServiceContext } from '@platfo
 import { judge, WindowStats } from './canary-analysis.js';
 import {
   NoInstancesAtVersionError,
+  PinnedVersionMissingError,
   ReleaseFinishedError,
   ReleaseInProgressError,
   ReleaseNotFoundError,
@@ -96,6 +97,16 @@ export class Releases {
   record(service: string, choice: VersionChoice, ok: boolean, latencyMs: number): void {
     this.requests.inc({ service, side: choice.side, outcome: ok ? 'ok' : 'error' });
     this.windows.get(service)?.[choice.side].record(ok, latencyMs);
+  }
+
+  /**
+   * What to answer for a request to `service` that failed: when its release pinned it to a version
+   * with no live instance, an error that names the release and the fix; otherwise `error` itself.
+   */
+  explainFailure(service: string, error: unknown): unknown {
+    const release = this.store.get(service);
+    if (!release || !isNoInstancesError(error) || error.version === undefined) return error;
+    return new PinnedVersionMissingError(release, error.version, error);
   }
 
   list(): Release[] {
