@@ -31,6 +31,14 @@ import {
 import { ControlServer } from './control/control-server.js';
 import { PlatformControl } from './control/platform-control.js';
 import { PlatformPrometheus, type PlatformPrometheusOptions } from './monitoring/platform-prometheus.js';
+import {
+  fleetOf,
+  fleetRecordFile,
+  groupsToStart,
+  readFleetRecord,
+  writeFleetRecord,
+  type FleetRecord,
+} from './release/fleet-record.js';
 import { ServiceProcess } from './service-process.js';
 import {
   acquireRunnerLock,
@@ -55,7 +63,10 @@ export interface PlatformOptions {
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
   readonly adminToken?: string;
-  /** The version every service starts at (SERVICE_VERSION; default 0.1.0); releases change it per service. */
+  /**
+   * The version every service starts at (SERVICE_VERSION). Without it, each service starts at the
+   * version its last release left it at (`<stateDir>/releases.json`), else 0.1.0.
+   */
   readonly serviceVersion?: string;
   /** Extra environment for every service (e.g. shorter registry TTLs in tests). */
   readonly serviceEnv?: Readonly<Record<string, string>>;
@@ -99,6 +110,10 @@ export class Platform {
   private readonly startedAt = new Date().toISOString();
   /** Per service, the version new instances get unless a release says otherwise. */
   private readonly versions = new Map<string, string>();
+  /** What ran when the platform last changed (releases.json): what boot() starts again. */
+  private readonly fleet: FleetRecord;
+  /** Every instance boot() started is ready: from now on each change is written to releases.json. */
+  private booted = false;
   /** Spawns one at a time, so that two starts never pick the same free port. */
   private spawning: Promise<unknown> = Promise.resolve();
   private control: ControlServer | undefined;
@@ -109,9 +124,12 @@ export class Platform {
   private constructor(private readonly options: PlatformOptions) {
     this.adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
     // What the service would read itself: serviceEnv wins over the runner's own environment.
-    const version =
-      options.serviceEnv?.['SERVICE_VERSION'] ?? options.serviceVersion ?? DEFAULT_SERVICE_VERSION;
-    for (const spec of SERVICES) this.versions.set(spec.name, version);
+    const chosen = options.serviceEnv?.['SERVICE_VERSION'] ?? options.serviceVersion;
+    this.fleet = readFleetRecord(options.stateDir, (message) => this.progress(message));
+    for (const spec of SERVICES) {
+      const recorded = this.fleet[spec.name]?.version;
+      this.versions.set(spec.name, chosen ?? recorded ?? DEFAULT_SERVICE_VERSION);
+    }
   }
 
   private infraStarting: Promise<unknown> = Promise.resolve();
@@ -165,12 +183,22 @@ export class Platform {
 
     const spawned: ServiceProcess[] = [];
     for (const spec of SERVICES) {
-      for (let i = 0; i < (this.options.scale?.[spec.name] ?? spec.defaultCount); i++) {
-        if (this.stopping) throw new Error('stopped while starting');
-        spawned.push(await this.spawn(spec, this.stableRelease(spec.name)));
+      const count = this.options.scale?.[spec.name] ?? spec.defaultCount;
+      const recorded = this.fleet[spec.name];
+      const groups = groupsToStart(
+        { version: this.currentVersion(spec.name), others: recorded?.others ?? [] },
+        count,
+      );
+      this.sayRecordedVersions(spec.name, groups);
+      for (const group of groups) {
+        for (let i = 0; i < group.count; i++) {
+          if (this.stopping) throw new Error('stopped while starting');
+          spawned.push(await this.spawn(spec, group));
+        }
       }
     }
     await this.waitReady(spawned);
+    this.booted = true;
     this.control = new ControlServer(new PlatformControl(this, this.progress), this.adminToken);
     this.progress(`control API on ${await this.control.listen()} (npm run release uses it)`);
     if (this.options.prometheus && !this.stopping) {
@@ -279,6 +307,18 @@ export class Platform {
       if (!this.stopping) this.saveState();
     }
     return started;
+  }
+
+  /** Says when a service starts at what its last release left running rather than the default. */
+  private sayRecordedVersions(service: string, groups: readonly InstanceRelease[]): void {
+    const chosen = this.options.serviceEnv?.['SERVICE_VERSION'] ?? this.options.serviceVersion;
+    const base = chosen ?? DEFAULT_SERVICE_VERSION;
+    const recorded = groups.filter((group) => group.version !== base || group.track !== STABLE_TRACK);
+    if (recorded.length === 0) return;
+    this.progress(
+      `${service}: starting ${recorded.map((group) => `${group.version} (${group.track})`).join(' and ')}, ` +
+        `as its last release left it (${fleetRecordFile(this.options.stateDir)})`,
+    );
   }
 
   /** The version new instances of `service` get unless a release says otherwise. */
@@ -444,8 +484,12 @@ export class Platform {
     };
   }
 
+  /** The status file; once booted, also what runs (releases.json), for the next start. */
   private saveState(): void {
-    writeState(this.options.stateDir, this.state());
+    const state = this.state();
+    writeState(this.options.stateDir, state);
+    if (this.booted && !this.stopping)
+      writeFleetRecord(this.options.stateDir, fleetOf(this.versions, state.instances));
   }
 
   /**
