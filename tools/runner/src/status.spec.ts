@@ -122,6 +122,31 @@ describe(renderStatus.name, () => {
     expect(output).toContain('prometheus   not running: no `prometheus` on PATH');
   });
 
+  it('names each version the gateway routes to that no instance runs, with the command that fixes it', () => {
+    const output = renderStatus(
+      {
+        ...status,
+        releaseMismatches: [
+          {
+            service: 'id-service',
+            version: '0.2.0',
+            share: 'every request',
+            release: 'promoted canary release 0.1.0 → 0.2.0',
+            running: '0.1.0 ×2',
+            fix: 'npm run release -- start id-service --strategy rolling --version 0.2.0',
+          },
+        ],
+      },
+      false,
+    );
+    expect(output).toContain(
+      "\nmismatch     id-service: the gateway's promoted canary release 0.1.0 → 0.2.0 sends every request to " +
+        '0.2.0, but no instance runs it (running: 0.1.0 ×2); those requests fail. Fix: npm run release -- ' +
+        'start id-service --strategy rolling --version 0.2.0\n',
+    );
+    expect(renderStatus({ ...status, releaseMismatches: [] }, false)).not.toContain('mismatch');
+  });
+
   it('says plainly when no platform runs', () => {
     expect(renderStatus({ running: false, instances: [] }, false)).toContain('No platform is running');
   });

@@ -1,5 +1,7 @@
 import net from 'node:net';
 
+import type { Release } from './release/gateway-client.js';
+import { formatMismatch, releaseMismatches, type ReleaseMismatch } from './release/release-mismatch.js';
 import { isAlive, readState, type PostgresRecord, type PrometheusRecord } from './state.js';
 
 export type InstanceState = 'ready' | 'not ready' | 'down';
@@ -43,6 +45,11 @@ export interface PlatformStatus {
     readonly prometheus?: PrometheusStatus;
   };
   readonly instances: readonly InstanceStatus[];
+  /**
+   * Versions the gateway's releases send requests to while no running instance has them, each with
+   * the command that fixes it; absent when the gateway could not be asked.
+   */
+  readonly releaseMismatches?: readonly ReleaseMismatch[];
 }
 
 /** Reads the runner's state file and checks every component for real (pid alive, health answers). */
@@ -50,7 +57,7 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
   const state = readState(stateDir);
   if (!state || !isAlive(state.runnerPid)) return { running: false, instances: [] };
   const { postgres, kafka, prometheus } = state.infrastructure;
-  const [postgresServers, kafkaState, prometheusState, instances] = await Promise.all([
+  const [postgresServers, kafkaState, prometheusState, instances, releases] = await Promise.all([
     Promise.all(
       postgres.map(async (server) => {
         const address = new URL(server.url).host;
@@ -71,7 +78,9 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
         state: isAlive(instance.pid) ? await readiness(instance.url) : ('down' as const),
       })),
     ),
+    gatewayReleases(state.gatewayUrl, state.adminToken),
   ]);
+  const running = instances.filter((instance) => instance.state !== 'down');
   return {
     running: true,
     runner: { pid: state.runnerPid, startedAt: state.startedAt },
@@ -84,7 +93,22 @@ export async function platformStatus(stateDir: string): Promise<PlatformStatus> 
       ...(prometheus ? { prometheus: { ...prometheus, state: prometheusState } } : {}),
     },
     instances,
+    ...(releases ? { releaseMismatches: releaseMismatches(releases, running) } : {}),
   };
+}
+
+/** The gateway's releases, or undefined if it does not answer (down, or still starting). */
+async function gatewayReleases(gatewayUrl: string, adminToken: string): Promise<Release[] | undefined> {
+  try {
+    const response = await fetch(`${gatewayUrl}/admin/releases`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (!response.ok) return undefined;
+    return ((await response.json()) as { releases: Release[] }).releases;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readiness(url: string): Promise<InstanceState> {
@@ -175,10 +199,14 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
     cells
       .map((cell, i) => (i === cells.length - 1 ? (painted ?? cell) : cell.padEnd(widths[i]! + 2)))
       .join('');
+  const mismatches = (status.releaseMismatches ?? []).map(
+    (mismatch) => `${color ? '\u001b[31mmismatch\u001b[0m' : 'mismatch'}     ${formatMismatch(mismatch)}`,
+  );
   return [
     line(header),
     ...rows.map((row) => line(row, paint(row.at(-1)!))),
     '',
+    ...(mismatches.length > 0 ? [...mismatches, ''] : []),
     `gateway      ${status.gatewayUrl}   (try: curl -X POST '${status.gatewayUrl}/api/ids/snowflake?count=3')`,
     `admin token  ${status.adminToken}   (send "Authorization: Bearer <token>" to /admin/*)`,
     ...(status.controlUrl
