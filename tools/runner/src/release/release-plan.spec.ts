@@ -40,20 +40,35 @@ describe(planReconcile.name, () => {
     );
   });
 
-  it('after a promoted canary, scales the candidate up to the old count on the stable track, then stops the old', () => {
+  it('after a promoted canary, starts the old count of the new version on the stable track, then stops the old and the canary', () => {
     const plan = planReconcile([...stable, instance(3, '0.2.0', 'canary')], release('canary', 'promoted'))!;
-    expect(plan.start).toEqual({ version: '0.2.0', track: 'stable', count: 1 });
-    expect(ids(plan.stop)).toEqual(['user-service-1', 'user-service-2']);
+    expect(plan.start).toEqual({ version: '0.2.0', track: 'stable', count: 2 });
+    expect(ids(plan.stop)).toEqual(['user-service-1', 'user-service-2', 'user-service-3']);
     expect(plan.version).toBe('0.2.0');
   });
 
-  it('keeps every canary instance when there were more of them than old ones', () => {
+  it('replaces the canary instances by stable ones after a promotion, keeping as many if there were more', () => {
     const plan = planReconcile(
       [instance(1, '0.1.0'), instance(2, '0.2.0', 'canary'), instance(3, '0.2.0', 'canary')],
       release('canary', 'promoted'),
     )!;
+    expect(plan.start).toEqual({ version: '0.2.0', track: 'stable', count: 2 });
+    expect(ids(plan.stop)).toEqual(['user-service-1', 'user-service-2', 'user-service-3']);
+  });
+
+  it('leaves no canary beside the stable instances of the same version once they are up', () => {
+    const plan = planReconcile(
+      [
+        instance(1, '0.1.0'),
+        instance(2, '0.1.0'),
+        instance(3, '0.2.0', 'canary'),
+        instance(4, '0.2.0'),
+        instance(5, '0.2.0'),
+      ],
+      release('canary', 'promoted'),
+    )!;
     expect(plan.start).toBe(null);
-    expect(ids(plan.stop)).toEqual(['user-service-1']);
+    expect(ids(plan.stop)).toEqual(['user-service-1', 'user-service-2', 'user-service-3']);
   });
 
   it.each(['rolled-back', 'aborted'] as const)(

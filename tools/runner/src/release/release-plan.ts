@@ -16,13 +16,18 @@ export interface ReconcilePlan {
 
 type EndedRelease = Pick<Release, 'service' | 'strategy' | 'stable' | 'candidate' | 'phase'>;
 
+/** The track of a canary's instances while it runs (`stable` once promoted). */
+export const CANARY_TRACK = 'canary';
+
 /**
  * After a promotion, every instance not at the candidate version goes; after an abort or a
  * rollback, every instance at the candidate version goes. Instances of the winning version are
  * started first if there would be fewer than before: as many as the losing side had for blue-green
  * and canary (their candidates came on top), as many as in all for rolling (which replaced them one
- * for one, and may have stopped halfway). Never fewer than one. `undefined` while the release is
- * still progressing: nothing is decided yet.
+ * for one, and may have stopped halfway). Never fewer than one. A promoted canary's own instances
+ * are replaced too, by as many on the `stable` track, so that no `canary` is left over to be
+ * mistaken for the next release's. `undefined` while the release is still progressing: nothing is
+ * decided yet.
  */
 export function planReconcile(
   instances: readonly InstanceView[],
@@ -32,16 +37,20 @@ export function planReconcile(
   const live = instances.filter((i) => i.service === release.service && i.state !== 'stopping');
   const atCandidate = (instance: InstanceView) => instance.version === release.candidate;
   const promoted = release.phase === 'promoted';
-  const keep = live.filter((i) => atCandidate(i) === promoted);
-  const stop = live.filter((i) => atCandidate(i) !== promoted);
+  const losers = live.filter((i) => atCandidate(i) !== promoted);
+  const canaryLeftovers =
+    promoted && release.strategy === 'canary'
+      ? live.filter((i) => atCandidate(i) && i.track === CANARY_TRACK)
+      : [];
+  const keep = live.filter((i) => atCandidate(i) === promoted && !canaryLeftovers.includes(i));
 
-  const before = release.strategy === 'rolling' ? live.length : promoted ? stop.length : keep.length;
-  const wanted = live.length > 0 ? Math.max(before, 1) : 0;
+  const before = release.strategy === 'rolling' ? live.length : promoted ? losers.length : keep.length;
+  const wanted = live.length > 0 ? Math.max(before, canaryLeftovers.length, 1) : 0;
   const missing = Math.max(0, wanted - keep.length);
   const version = promoted ? release.candidate : release.stable;
   return {
     start: missing > 0 ? { version, track: winningTrack(release, keep), count: missing } : null,
-    stop,
+    stop: [...losers, ...canaryLeftovers],
     version,
   };
 }

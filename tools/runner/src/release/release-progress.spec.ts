@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { DEFAULT_ANALYSIS, RELEASE_RECORD_VERSION, type Release } from './gateway-client.js';
-import { describeChanges, formatAnalysis, formatSample, renderRelease } from './release-progress.js';
+import {
+  describeChanges,
+  formatAnalysis,
+  formatSample,
+  renderRelease,
+  starvedCanary,
+} from './release-progress.js';
 
 const release: Release = {
   v: RELEASE_RECORD_VERSION,
@@ -131,5 +137,38 @@ describe(renderRelease.name, () => {
       '  next      npm run release -- abort user-service brings the instances in line',
     );
     expect(renderRelease(rolledBack, [stable])).not.toContain('next');
+  });
+});
+
+describe(starvedCanary.name, () => {
+  const idle = { requests: 0, errors: 0, errorRate: 0, p95Ms: null };
+  const waiting = (candidate: typeof idle, stable: typeof idle): Release => ({
+    ...release,
+    weight: 10,
+    lastAnalysis: {
+      at: '2026-01-01T00:00:30.000Z',
+      stable,
+      candidate,
+      verdict: 'wait',
+      reason: 'not enough',
+    },
+  });
+
+  it('says a canary with no traffic stays at its weight until there is some, and how to end it by hand', () => {
+    expect(starvedCanary(waiting(idle, idle))).toBe(
+      'no traffic: 0 canary and 0 stable request(s) in the last window, 20 of each needed to judge; it stays ' +
+        'at 10% until there are, or until npm run release -- promote|abort user-service',
+    );
+    expect(renderRelease(waiting(idle, idle), [])).toContain('  waiting   no traffic: 0 canary');
+    expect(starvedCanary(waiting({ ...idle, requests: 3 }, { ...idle, requests: 40 }))).toMatch(
+      /^too little traffic: 3 canary and 40 stable/,
+    );
+  });
+
+  it('says nothing when the canary had enough requests, or waits for a person anyway', () => {
+    expect(starvedCanary(release)).toBe(undefined);
+    expect(
+      starvedCanary({ ...waiting(idle, idle), analysis: { ...DEFAULT_ANALYSIS, automatic: false } }),
+    ).toBe(undefined);
   });
 });

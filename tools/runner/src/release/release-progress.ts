@@ -65,6 +65,25 @@ export function endReason(release: Release): string {
   return release.history.at(-1)?.reason || release.phase;
 }
 
+/**
+ * Why a canary in progress stands still, when it is for want of traffic: the analysis judges only
+ * windows with `minRequests` on each side, so without traffic it waits at its weight for ever.
+ */
+export function starvedCanary(release: Release): string | undefined {
+  const analysis = release.lastAnalysis;
+  if (release.strategy !== 'canary' || release.phase !== 'progressing' || !analysis) return undefined;
+  if (release.analysis.automatic === false || analysis.verdict !== 'wait') return undefined;
+  const { minRequests } = release.analysis;
+  const { candidate, stable } = analysis;
+  if (candidate.requests >= minRequests && stable.requests >= minRequests) return undefined;
+  const what = candidate.requests + stable.requests === 0 ? 'no traffic' : 'too little traffic';
+  return (
+    `${what}: ${candidate.requests} canary and ${stable.requests} stable request(s) in the last window, ` +
+    `${minRequests} of each needed to judge; it stays at ${release.weight}% until there are, or until ` +
+    `npm run release -- promote|abort ${release.service}`
+  );
+}
+
 /** `0.1.0 stable ×2 (user-service-1, user-service-2) · 0.2.0 canary ×1 (user-service-3)`. */
 export function formatInstances(instances: readonly InstanceView[]): string {
   if (instances.length === 0) return 'no running instances';
@@ -93,6 +112,8 @@ export function renderRelease(
       (release.analysis.automatic === false ? ', manual (no automatic analysis)' : ''),
   ];
   if (release.lastAnalysis) lines.push(`  analysis  ${release.lastAnalysis.at}: ${formatAnalysis(release)}`);
+  const starved = starvedCanary(release);
+  if (starved) lines.push(`  waiting   ${starved}`);
   lines.push(`  instances ${formatInstances(instances)}`);
   for (const entry of release.history.slice(-5)) {
     lines.push(

@@ -9,6 +9,8 @@ export interface ReleaseWatchOptions {
   readonly pollMs?: number;
   /** How long the gateway may be unreachable before giving up (default 30 s). */
   readonly patienceMs?: number;
+  /** Called after each look at a release still in progress (awaited before the next look). */
+  readonly onProgress?: (release: Release) => Promise<void>;
 }
 
 /**
@@ -48,5 +50,6 @@ export async function watchRelease(release: Release, options: ReleaseWatchOption
     for (const line of describeChanges(previous, next)) options.say(line);
     previous = next;
     if (next.phase !== 'progressing') return next;
+    await options.onProgress?.(next);
   }
 }

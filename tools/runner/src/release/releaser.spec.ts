@@ -115,7 +115,7 @@ describe(Releaser.name, () => {
     expect(platform.currentVersion('user-service')).toBe('0.1.0');
   });
 
-  it('waits on a canary the gateway promotes, then scales it to the old count and stops the old', async () => {
+  it('waits on a canary the gateway promotes, starting its stable instances before the last step, then stops the old and the canary', async () => {
     const done = releaser.start(command('canary', { steps: [50, 100], intervalMs: 500 }));
     await eventually(() => expect(gateway.releases.get('user-service')?.phase).toBe('progressing'));
     expect(gateway.releases.get('user-service')).toMatchObject({
@@ -123,9 +123,19 @@ describe(Releaser.name, () => {
       weight: 50,
       analysis: { intervalMs: 500, automatic: true },
     });
+    // At 50%, the last step before everyone, the new version's stable instances start (one at a time).
+    await eventually(() =>
+      expect(running()).toEqual([
+        '0.1.0 stable',
+        '0.1.0 stable',
+        '0.2.0 canary',
+        '0.2.0 stable',
+        '0.2.0 stable',
+      ]),
+    );
     gateway.end('user-service', 'promoted', 'canary healthy at every step');
     await expect(done).resolves.toBe(0);
-    expect(running()).toEqual(['0.2.0 canary', '0.2.0 stable']);
+    expect(running()).toEqual(['0.2.0 stable', '0.2.0 stable']);
     expect(platform.currentVersion('user-service')).toBe('0.2.0');
     expect(lines).toContainEqual(
       'user-service: promoted · 100% of users on 0.2.0 · canary healthy at every step',
@@ -149,7 +159,24 @@ describe(Releaser.name, () => {
     await eventually(() => expect(gateway.releases.get('user-service')?.phase).toBe('progressing'));
     await expect(releaser.promote('user-service')).resolves.toBe(0);
     await expect(waiting).resolves.toBe(0);
-    expect(running()).toEqual(['0.2.0 canary', '0.2.0 stable']);
+    expect(running()).toEqual(['0.2.0 stable', '0.2.0 stable']);
+  });
+
+  it('promotes a canary by hand only once the new version’s stable instances are routed to, one at a time', async () => {
+    await releaser.start(command('canary', { wait: false }));
+    await expect(releaser.promote('user-service')).resolves.toBe(0);
+    const order = [
+      lineIndex('started user-service-4 (0.2.0, stable) in 1.5 s (1 of 2, one at a time)'),
+      lineIndex('the gateway routes to user-service-4'),
+      lineIndex('started user-service-5 (0.2.0, stable) in 1.5 s (2 of 2, one at a time)'),
+      lineIndex('the gateway routes to user-service-5'),
+      lineIndex('promoted 0.2.0; every user goes to it now'),
+      lineIndex('stopped user-service-3 (0.2.0, canary)'),
+    ];
+    expect(order).not.toContain(-1);
+    expect(order.slice(0, 5)).toEqual([...order.slice(0, 5)].sort((a, b) => a - b));
+    expect(order[5]).toBeGreaterThan(order[4]!);
+    expect(running()).toEqual(['0.2.0 stable', '0.2.0 stable']);
   });
 
   it('stops the new instances again when the gateway refuses the release', async () => {

@@ -5,7 +5,7 @@ import type { GatewayClient, Release } from './gateway-client.js';
 import type { StartReleaseCommand } from './release-args.js';
 import { ReleaseFleet } from './release-fleet.js';
 import { acquireReleaseLock } from './release-lock.js';
-import { blueGreenTrack, planReconcile } from './release-plan.js';
+import { blueGreenTrack, CANARY_TRACK, planReconcile } from './release-plan.js';
 import { endReason, formatInstances, nextSteps, seconds } from './release-progress.js';
 import { watchRelease } from './release-watch.js';
 import { ReleaseError } from './release.errors.js';
@@ -55,11 +55,27 @@ export class Releaser {
       );
       return 0;
     }
+    // A canary's next step after the last one below 100 is everyone: its stable-track instances of the
+    // new version start before that (one at a time), not while a lone canary instance carries it all.
+    const lastStepBelowAll = release.steps.filter((step) => step < 100).at(-1);
+    let prepared = release.strategy !== 'canary' || release.analysis.automatic === false;
     return this.finish(
       await watchRelease(release, {
         gateway: this.options.gateway,
         say: this.options.say,
         pollMs: this.options.pollMs,
+        onProgress: async (now) => {
+          if (prepared || lastStepBelowAll === undefined || now.weight < lastStepBelowAll) return;
+          prepared = true;
+          try {
+            await this.prepareWinner(now);
+          } catch (error) {
+            this.say(
+              `${service}: could not start ${now.candidate} ahead of the promotion (${(error as Error).message}); ` +
+                'its instances start once it is promoted',
+            );
+          }
+        },
       }),
     );
   }
@@ -70,6 +86,7 @@ export class Releaser {
     try {
       let release = await this.existing(service);
       if (release.phase === 'progressing') {
+        await this.prepareWinner(release, false);
         release = await this.endNow(service, 'promote');
         if (release.phase === 'promoted')
           this.say(`${service}: promoted ${release.candidate}; every user goes to it now`);
@@ -105,6 +122,33 @@ export class Releaser {
       }
       await this.reconcile(release);
       return 0;
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Before a release in progress is promoted: starts the new version's missing instances (on the
+   * track they keep once it is promoted), one at a time, while they still get only the release's
+   * share of the traffic. The promotion then moves everyone onto instances that are up and warm.
+   * If the release ends the other way instead, reconciling stops them with the other candidates.
+   */
+  private async prepareWinner(release: Release, takeLock = true): Promise<void> {
+    const prepare = async () => {
+      const instances = await this.options.control.instances(release.service);
+      const plan = planReconcile(instances, { ...release, phase: 'promoted' });
+      if (!plan?.start) return;
+      const { version, track, count } = plan.start;
+      this.say(
+        `${release.service}: starting ${count} ${version} instance(s) on track ${track} before every user ` +
+          `moves to ${version}, one at a time`,
+      );
+      await this.fleet.start(release.service, version, track, count);
+    };
+    if (!takeLock) return prepare();
+    const unlock = await this.lock(release.service);
+    try {
+      await prepare();
     } finally {
       unlock();
     }
@@ -223,7 +267,7 @@ export class Releaser {
       `${service}: canary ${stable} → ${version}: starting ${canaryInstances} canary instance(s) beside ` +
         `${old.length} ${stable}`,
     );
-    const release = await this.startCandidates(command, 'canary', canaryInstances, () =>
+    const release = await this.startCandidates(command, CANARY_TRACK, canaryInstances, () =>
       this.options.gateway.startRelease(service, {
         strategy: 'canary',
         stable,
