@@ -16,6 +16,7 @@ export { baseEnvSchema, withDefaultPort, type BaseEnv } from './config/base-env.
 export { boolVar, hostPortListVar, intVar, nameVar, portVar, postgresUrlVar } from './config/env-vars.js';
 export { ConfigError, loadConfig } from './config/load-config.js';
 export { snapshotDirVar, snapshotFileOf } from './config/snapshot-dir.var.js';
+export { instanceWeightVar, MAX_INSTANCE_WEIGHT, MIN_INSTANCE_WEIGHT } from './config/instance-weight.var.js';
 export {
   CODE_BY_STATUS,
   sendError,

@@ -6,6 +6,7 @@ import { LOG_LEVELS } from '@platform/observability';
 
 import { adminTokenVar } from './admin-token.var.js';
 import { boolVar, hostPortListVar, intVar, nameVar } from './env-vars.js';
+import { instanceWeightVar } from './instance-weight.var.js';
 import { snapshotDirVar } from './snapshot-dir.var.js';
 import { trustProxyVar } from './trust-proxy.var.js';
 
@@ -36,6 +37,11 @@ export const baseEnvSchema = z.object({
    */
   SERVICE_TRACK: nameVar(64).default('stable'),
   ZONE: nameVar(64).default('local'),
+  /**
+   * This instance's weight for callers that pick with weighted round robin, announced in the
+   * registry as metadata `weight` (see instanceWeightVar). Unset: none announced, callers count 1.
+   */
+  INSTANCE_WEIGHT: instanceWeightVar().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /**
    * Bearer token for admin endpoints; without it they answer 401 to everyone. A placeholder
