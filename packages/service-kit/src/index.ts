@@ -37,6 +37,8 @@ export {
   type FieldProblem,
 } from './errors/platform-error.js';
 export { PlatformExceptionFilter } from './errors/platform-exception.filter.js';
+export { FORWARDED_PREFIX_HEADER, pathAsSent } from './errors/request-path.js';
+export { NotJsonBodyError } from './bootstrap/json-bodies.js';
 export {
   ReadinessRegistry,
   type ReadinessCheck,

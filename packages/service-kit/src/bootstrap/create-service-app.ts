@@ -27,6 +27,7 @@ import { ServiceKitModule } from '../service-kit.module.js';
 import { ServiceContext } from '../service-context.js';
 import { clientErrorHandler } from './client-error.handler.js';
 import { httpServerOptions } from './http-server-options.js';
+import { readJsonBodiesOnly } from './json-bodies.js';
 
 export interface ServiceAppOptions<C extends BaseEnv> {
   /** The service name, as found in the registry (`id-service`). */
@@ -87,6 +88,9 @@ export async function createServiceApp<C extends BaseEnv>(
       sendError(request, reply, error, logger),
   });
   instrumentFastify(adapter.getInstance(), { logger, metrics, quietPaths: QUIET_PATHS });
+  // Bodies are JSON, sent as such: anything else is a 415 saying what to send (Nest's own parsers,
+  // which would read a form too, stay off: `bodyParser: false` below).
+  readJsonBodiesOnly(adapter.getInstance());
   const faults = new FaultInjector();
   if (config.FAULTS_ENABLED) {
     logger.warn('fault injection is enabled (FAULTS_ENABLED=true): /admin/faults can slow or fail requests');
@@ -106,6 +110,7 @@ export async function createServiceApp<C extends BaseEnv>(
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
+    bodyParser: false,
   });
   app.useGlobalFilters(new PlatformExceptionFilter(logger));
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,12 +1,18 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
-import { describe, expect, it } from '@jest/globals';
-import { errorCodes, type FastifyRequest } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 
+import { NotJsonBodyError } from '../bootstrap/json-bodies.js';
 import { toErrorResponse } from './error-response.js';
 import { UnauthenticatedError, ValidationError, type ErrorKind } from './platform-error.js';
 
 /** The parts of a request the mapping reads. */
-const request = { id: 'req-1', method: 'GET', url: '/users/7?expand=orders' } as unknown as FastifyRequest;
+const request = {
+  id: 'req-1',
+  method: 'GET',
+  url: '/users/7?expand=orders',
+  headers: {},
+} as unknown as FastifyRequest;
 
 /** An error of the platform's shape from a framework-free package (it extends nothing of ours). */
 class ShardOfflineError extends Error {
@@ -85,6 +91,40 @@ describe(toErrorResponse.name, () => {
     });
   });
 
+  describe('at a path whose routes take other methods', () => {
+    let server: FastifyInstance;
+
+    beforeAll(async () => {
+      server = fastify();
+      server.post('/ids/snowflake', () => ({}));
+      await server.ready();
+    });
+
+    afterAll(() => server.close());
+
+    it('answers 405 with Allow, naming the path as the client sent it through a proxy', () => {
+      const wrongMethod = {
+        id: 'req-2',
+        method: 'GET',
+        url: '/ids/snowflake?count=3',
+        headers: { 'x-forwarded-prefix': '/api' },
+        server,
+      } as unknown as FastifyRequest;
+
+      expect(toErrorResponse(new NotFoundException(), wrongMethod)).toEqual({
+        status: 405,
+        headers: { allow: 'POST' },
+        body: {
+          error: {
+            code: 'method_not_allowed',
+            message: 'GET is not allowed on /api/ids/snowflake; it takes POST',
+          },
+          requestId: 'req-2',
+        },
+      });
+    });
+  });
+
   it('keeps the message of other HttpExceptions under a code for their status', () => {
     expect(toErrorResponse(new BadRequestException('count must be positive'), request)).toMatchObject({
       status: 400,
@@ -101,12 +141,28 @@ describe(toErrorResponse.name, () => {
       status: 413,
       body: { error: { code: 'payload_too_large', message: 'Request body is too large' } },
     });
-    expect(toErrorResponse(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('text/csv'), request)).toMatchObject(
-      {
-        status: 415,
-        body: { error: { code: 'unsupported_media_type', message: expect.stringContaining('text/csv') } },
+    expect(toErrorResponse(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), request)).toMatchObject({
+      status: 415,
+      body: {
+        error: {
+          code: 'unsupported_media_type',
+          message: expect.stringContaining('send the body as JSON with content-type: application/json'),
+        },
       },
-    );
+    });
+  });
+
+  it('answers a body that is not JSON with a 415 saying what to send', () => {
+    expect(toErrorResponse(new NotJsonBodyError('text/csv'), request)).toMatchObject({
+      status: 415,
+      body: {
+        error: {
+          code: 'unsupported_media_type',
+          message:
+            'the request body is text/csv; send it as JSON with the header content-type: application/json',
+        },
+      },
+    });
   });
 
   it('answers a URL Fastify cannot decode with 400 invalid_path, without echoing it', () => {

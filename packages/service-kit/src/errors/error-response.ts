@@ -3,7 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { FAILURE_ORIGIN_HEADER, type Logger } from '@platform/observability';
 
+import { allowedMethods } from './allowed-methods.js';
 import { isPlatformError, type ErrorKind } from './platform-error.js';
+import { pathAsSent } from './request-path.js';
 
 /** The JSON body of every error response on the platform. */
 export interface ErrorBody {
@@ -55,21 +57,29 @@ export const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /**
- * Fastify's errors raised before routing that have a platform code of their own. A URL whose
- * percent-encoding does not decode (`%c0%ae`, `%u002e`) is refused like any other hostile path, and
- * the answer does not echo it back.
+ * Fastify's errors raised before routing that have a platform code or message of their own. A URL
+ * whose percent-encoding does not decode (`%c0%ae`, `%u002e`) is refused like any other hostile
+ * path, and the answer does not echo it back. A content-type that is not a media type at all says
+ * what to send instead.
  */
 const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: string; readonly message: string }>> = {
   FST_ERR_BAD_URL: {
     code: 'invalid_path',
     message: 'the request path contains percent-encoding that does not decode',
   },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    message:
+      'the content-type header is not a media type; send the body as JSON with content-type: application/json',
+  },
 };
 
 /**
  * Maps anything thrown while serving `request` to the platform's error response: platform errors
  * by kind; HTTP errors of the framework (unknown route, bad JSON, body too large) by status; and
- * anything else to a 500 whose details stay in the log, never in the response.
+ * anything else to a 500 whose details stay in the log, never in the response. A path that no route
+ * has is a 404, one whose routes take other methods a 405 with `Allow`; both name the path as the
+ * client sent it (see {@link pathAsSent}).
  */
 export function toErrorResponse(exception: unknown, request: FastifyRequest): ErrorResponse {
   let status: number;
@@ -90,13 +100,10 @@ export function toErrorResponse(exception: unknown, request: FastifyRequest): Er
       exception instanceof HttpException
         ? exception.getStatus()
         : (exception as { statusCode: number }).statusCode;
-    const framework = FRAMEWORK_ERRORS[String((exception as { code?: unknown }).code)];
+    const framework = FRAMEWORK_ERRORS[frameworkCode(exception)];
     code = framework?.code ?? CODE_BY_STATUS[status] ?? `http_${status}`;
-    message =
-      framework?.message ??
-      (status === 404
-        ? `no route for ${request.method} ${request.url.split('?')[0]}`
-        : httpErrorMessage(exception));
+    message = framework?.message ?? httpErrorMessage(exception);
+    if (status === 404 && !framework) ({ status, code, message } = noRoute(request, headers));
   } else {
     status = 500;
     code = 'internal_error';
@@ -129,6 +136,32 @@ export function sendError(
     .headers(response.headers)
     .header('content-type', 'application/json; charset=utf-8')
     .send(response.body);
+}
+
+/**
+ * The framework found no route: a 404 `no route for`, unless routes at the path take other methods,
+ * then a 405 saying which (also in `Allow`, as RFC 9110 asks).
+ */
+function noRoute(
+  request: FastifyRequest,
+  headers: Record<string, string>,
+): { status: number; code: string; message: string } {
+  const path = pathAsSent(request);
+  const allowed = allowedMethods(request);
+  if (allowed.length === 0 || allowed.includes(request.method))
+    return { status: 404, code: CODE_BY_STATUS[404]!, message: `no route for ${request.method} ${path}` };
+  headers['allow'] = allowed.join(', ');
+  return {
+    status: 405,
+    code: CODE_BY_STATUS[405]!,
+    message: `${request.method} is not allowed on ${path}; it takes ${allowed.join(', ')}`,
+  };
+}
+
+/** The code of a Fastify error, also when Nest's adapter wrapped it in an HttpException (as its cause). */
+function frameworkCode(exception: unknown): string {
+  const error = exception instanceof HttpException ? (exception.cause ?? exception) : exception;
+  return String((error as { code?: unknown } | null)?.code);
 }
 
 /** Fastify's own request errors (bad JSON, body too large...) carry a 4xx statusCode. */

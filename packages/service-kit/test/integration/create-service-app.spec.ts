@@ -314,7 +314,8 @@ describe('fault injection', () => {
   it('when enabled, slows and fails requests as told, but never health, metrics or admin routes', async () => {
     const { service } = await startNotes({ FAULTS_ENABLED: 'true' });
     try {
-      expect((await fetch(`${service.url}/admin/faults`, { method: 'PUT', body: '{}' })).status).toBe(401);
+      const anonymous = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' };
+      expect((await fetch(`${service.url}/admin/faults`, anonymous)).status).toBe(401);
       const bad = await fetch(`${service.url}/admin/faults`, {
         method: 'PUT',
         headers: admin,
