@@ -29,6 +29,8 @@ import {
   type InfraView,
 } from './control/control-api.js';
 import { ControlServer } from './control/control-server.js';
+import { waitUntilGatewayLists } from './gateway-listing.js';
+import { GatewayClient } from './release/gateway-client.js';
 import { PlatformControl } from './control/platform-control.js';
 import { PlatformPrometheus, type PlatformPrometheusOptions } from './monitoring/platform-prometheus.js';
 import {
@@ -198,6 +200,7 @@ export class Platform {
       }
     }
     await this.waitReady(spawned);
+    await this.waitUntilRoutable(spawned);
     this.booted = true;
     this.control = new ControlServer(new PlatformControl(this, this.progress), this.adminToken);
     this.progress(`control API on ${await this.control.listen()} (npm run release uses it)`);
@@ -427,6 +430,28 @@ export class Platform {
     });
     this.instances.push(instance);
     return instance;
+  }
+
+  /**
+   * Ready instances have announced themselves, but the gateway's view gets the announcement a moment
+   * later: until then it answers no_instances. "Platform up" waits until it lists every one, so the
+   * first request a user sends is routed.
+   */
+  private async waitUntilRoutable(instances: readonly ServiceProcess[]): Promise<void> {
+    const expected = new Map<string, string[]>();
+    for (const instance of instances) {
+      if (instance.service === GATEWAY_SERVICE) continue;
+      expected.set(instance.service, [...(expected.get(instance.service) ?? []), instance.instanceId]);
+    }
+    const missing = await waitUntilGatewayLists({
+      gateway: new GatewayClient(`http://127.0.0.1:${this.options.gatewayPort}`, this.adminToken),
+      expected,
+      timeoutMs: 15_000,
+    });
+    if (missing.length > 0)
+      this.progress(
+        `the gateway does not list ${missing.join(', ')} yet; requests to them may answer 503 for now`,
+      );
   }
 
   private async waitReady(instances: ServiceProcess[]): Promise<void> {
