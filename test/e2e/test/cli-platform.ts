@@ -21,11 +21,17 @@ export interface CliPlatform {
   interrupt(timeoutMs: number): Promise<number | null>;
 }
 
-/** Runs `npm start`'s command line (tools/runner/dist/cli.js start) on free ports, in a temp state dir. */
-export async function startCliPlatform(serviceEnv: Record<string, string>): Promise<CliPlatform> {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
+/**
+ * Runs `npm start`'s command line (tools/runner/dist/cli.js start) on free ports, in a temp state dir;
+ * or, given `again` (a platform stopped before), in its state dir on its ports: a restart.
+ */
+export async function startCliPlatform(
+  serviceEnv: Record<string, string>,
+  again?: Pick<CliPlatform, 'stateDir' | 'ports'>,
+): Promise<CliPlatform> {
+  const stateDir = again?.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
   fs.chmodSync(stateDir, 0o755);
-  const ports = {
+  const ports = again?.ports ?? {
     gateway: await freePort(),
     postgres: await freePort(),
     kafka: await freePort(),
