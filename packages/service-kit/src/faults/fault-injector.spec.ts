@@ -74,4 +74,17 @@ describe(FaultInjector.name, () => {
     ];
     for (const settings of bad) expect(faultSettingsSchema.safeParse(settings).success).toBe(false);
   });
+
+  it('says what a bad status or an inverted range should be, once per field', () => {
+    const messages = (settings: unknown) =>
+      (faultSettingsSchema.safeParse(settings).error?.issues ?? []).map(
+        (issue) => `${issue.path.join('.')} ${issue.message}`,
+      );
+    expect(messages({ errors: { share: 0.5, status: 404 } })).toEqual([
+      'errors.status must be 500, 502, 503 or 504',
+    ]);
+    expect(messages({ latency: { distribution: 'uniform', minMs: 50, maxMs: 10 } })).toEqual([
+      'latency.minMs must not exceed latency.maxMs',
+    ]);
+  });
 });

@@ -21,7 +21,11 @@ export const faultSettingsSchema = z
     errors: z
       .object({
         share,
-        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503),
+        status: z
+          .union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)], {
+            error: 'must be 500, 502, 503 or 504',
+          })
+          .default(503),
       })
       .strict()
       .optional(),
@@ -29,7 +33,7 @@ export const faultSettingsSchema = z
   .strict()
   .refine(
     (value) => value.latency?.distribution !== 'uniform' || value.latency.minMs <= value.latency.maxMs,
-    { message: 'latency.minMs must not exceed latency.maxMs', path: ['latency', 'minMs'] },
+    { message: 'must not exceed latency.maxMs', path: ['latency', 'minMs'] },
   );
 
 export type FaultSettings = z.output<typeof faultSettingsSchema>;
