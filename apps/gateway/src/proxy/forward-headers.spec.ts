@@ -66,11 +66,12 @@ describe(forwardRequestHeaders.name, () => {
     expect(forwarded).not.toHaveProperty('content-length');
   });
 
-  it('adds X-Forwarded-For/Proto/Host and the request id', () => {
+  it('adds X-Forwarded-For/Proto/Host, X-Forwarded-Prefix (the /api it removed) and the request id', () => {
     expect(forwardRequestHeaders({}, client)).toEqual({
       'x-forwarded-for': '10.0.0.7',
       'x-forwarded-proto': 'https',
       'x-forwarded-host': 'api.example.com',
+      'x-forwarded-prefix': '/api',
       'x-request-id': 'req-1',
     });
   });
@@ -97,13 +98,19 @@ describe(forwardRequestHeaders.name, () => {
     expect(forwarded['x-forwarded-for']).toBe('203.0.113.1, 198.51.100.2, 10.0.0.7');
   });
 
-  it('replaces a client-sent X-Forwarded-Proto/Host and request id with what the gateway saw', () => {
+  it('replaces a client-sent X-Forwarded-Proto/Host/Prefix and request id with what the gateway saw', () => {
     const forwarded = forwardRequestHeaders(
-      { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', 'x-request-id': 'theirs' },
+      {
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-prefix': '/elsewhere',
+        'x-request-id': 'theirs',
+      },
       { ...client, protocol: 'http', host: undefined },
     );
 
     expect(forwarded['x-forwarded-proto']).toBe('http');
+    expect(forwarded['x-forwarded-prefix']).toBe('/api');
     expect(forwarded).not.toHaveProperty('x-forwarded-host');
     expect(forwarded['x-request-id']).toBe('req-1');
   });

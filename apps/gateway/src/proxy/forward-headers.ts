@@ -6,6 +6,13 @@ import {
   TRACERESPONSE_HEADER,
   TRACESTATE_HEADER,
 } from '@platform/observability';
+import { FORWARDED_PREFIX_HEADER } from '@platform/service-kit';
+
+/**
+ * The part of every proxied path the gateway removes (`/api/ids/snowflake` goes up as
+ * `/ids/snowflake`), sent as X-Forwarded-Prefix so the service's messages name the client's path.
+ */
+const ROUTED_PREFIX = '/api';
 
 /** Headers about one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -59,8 +66,8 @@ export interface ClientInfo {
  * What goes upstream: the client's headers without hop-by-hop ones (nor those `Connection` names),
  * without `expect` (answered at the edge), host and content-length (the client for the upstream
  * sets both) or the client's traceparent and tracestate (the ServiceClient sends the gateway's,
- * which continue the client's trace when it sent a valid one), plus X-Forwarded-For/Proto/Host and
- * the request id.
+ * which continue the client's trace when it sent a valid one), plus X-Forwarded-For/Proto/Host/Prefix
+ * and the request id.
  */
 export function forwardRequestHeaders(
   headers: IncomingHttpHeaders,
@@ -78,6 +85,7 @@ export function forwardRequestHeaders(
   result['x-forwarded-for'] = chain ? `${chain}, ${client.ip}` : client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host) result['x-forwarded-host'] = client.host;
+  result[FORWARDED_PREFIX_HEADER] = ROUTED_PREFIX;
   result[REQUEST_ID_HEADER] = client.requestId;
   return result;
 }

@@ -220,6 +220,7 @@ describe(ProxyRoutes.name, () => {
       'x-forwarded-for': '203.0.113.9, 127.0.0.1',
       'x-forwarded-proto': 'http',
       'x-forwarded-host': `127.0.0.1:${edge.port}`,
+      'x-forwarded-prefix': '/api',
       'x-request-id': 'hop-test-0001',
     });
     expect(headers['x-request-id']).toBe('hop-test-0001');
