@@ -37,6 +37,7 @@ export {
   type RemovalReason,
 } from './registry-view.js';
 export { classify, isIdempotent, type FailureKind } from './client/failures.js';
+export { CallerGaveUp, judgeAnswer, sparingCallerAborts, type AnswerVerdict } from './client/whose-fault.js';
 export { HealthProber, type HealthProberOptions } from './client/health-prober.js';
 export { OutlierDetector, type Ejection, type OutlierSettings } from './client/outlier-detector.js';
 export { RetryBudget, type RetryBudgetOptions } from './client/retry-budget.js';

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 import { anySignal, isCircuitOpenError, routeBreakerName } from '@platform/breakers';
-import { ServiceClient } from '@platform/discovery';
+import { CallerGaveUp, ServiceClient, sparingCallerAborts } from '@platform/discovery';
 import { countsAgainstUpstream, isDependencyFailure } from '@platform/observability';
 import { sendError, ServiceContext } from '@platform/service-kit';
 
@@ -17,7 +17,6 @@ import { RouteTable, type ResolvedRoute } from '../routing/route-table.js';
 import type { VersionChoice } from '../releases/release-routing.js';
 import { Releases } from '../releases/releases.js';
 import { stickyKeyOf } from '../releases/sticky-key.js';
-import { CLIENT_GONE, unlessClientGone } from './client-gone.js';
 import { EdgeAdmission } from './edge-admission.js';
 import { answerExpectations } from './expect-continue.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forward-headers.js';
@@ -143,10 +142,13 @@ export class ProxyRoutes implements OnModuleInit {
     });
     const choice = this.chooseVersion(route.service, request, reply);
     const started = choice && performance.now();
+    // A call whose client left says nothing about the upstream, so the breaker does not count it;
+    // except a half-open probe, which proves nothing when abandoned and so counts as failed.
+    const spareAborts = breaker.state === 'closed';
     try {
       const upstream = await breaker.execute(
         (signal) =>
-          unlessClientGone(
+          sparingCallerAborts(
             this.client.request(route.service, {
               method: request.method,
               path: route.upstreamPath,
@@ -164,11 +166,11 @@ export class ProxyRoutes implements OnModuleInit {
               // Otherwise the method (or an Idempotency-Key header) decides.
               ...(route.retrySafe ? { idempotent: true } : {}),
             }),
-            gone.signal,
+            () => spareAborts && gone.signal.aborted,
           ),
-        (result) => result !== CLIENT_GONE && countsAgainstUpstream(result),
+        (result) => !(result instanceof CallerGaveUp) && countsAgainstUpstream(result),
       );
-      if (upstream === CLIENT_GONE) {
+      if (upstream instanceof CallerGaveUp) {
         // Nobody to answer, and nothing learnt about the upstream.
         this.metrics.outcome(route.segment, 'client_gone');
         return;
