@@ -30,6 +30,7 @@ export class RegistryAnnouncer {
   private readonly startedAt: number;
   private timer: NodeJS.Timeout | undefined;
   private status: InstanceRecord['status'] = 'up';
+  private metadata: Readonly<Record<string, string>>;
   private connected = false;
   private left = false;
   private failing = false;
@@ -40,6 +41,7 @@ export class RegistryAnnouncer {
   constructor(private readonly options: RegistryAnnouncerOptions) {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
+    this.metadata = options.instance.metadata;
     this.producer = options.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
@@ -89,6 +91,18 @@ export class RegistryAnnouncer {
       );
   }
 
+  /**
+   * Replaces the record's metadata (a new weight) and publishes it at once rather than at the next
+   * beat, so callers see it within a registry fetch. True once Kafka took it; false if that failed
+   * or the instance left (later beats keep trying while it stays).
+   */
+  async updateMetadata(metadata: Readonly<Record<string, string>>): Promise<boolean> {
+    this.metadata = metadata;
+    if (this.left) return false;
+    await this.beat();
+    return !this.failing;
+  }
+
   async stop(): Promise<void> {
     await this.leave();
     await settledWithin(this.producer.disconnect(), LEAVE_TIMEOUT_MS);
@@ -98,6 +112,7 @@ export class RegistryAnnouncer {
     return {
       v: INSTANCE_RECORD_VERSION,
       ...this.options.instance,
+      metadata: this.metadata,
       status: this.status,
       heartbeatAt: this.now(),
       startedAt: this.startedAt,

@@ -2,6 +2,9 @@ import type { Endpoint } from '@platform/balancing';
 
 import { INSTANCE_RECORD_VERSION, type InstanceRecord } from './instance-record.js';
 
+/** Metadata key of an instance's weight for weighted round robin (INSTANCE_WEIGHT, PUT /admin/weight). */
+export const WEIGHT_METADATA_KEY = 'weight';
+
 /** A registered instance as a caller sees it: an endpoint to pick, with where to reach it. */
 export interface ServiceInstance extends Endpoint {
   /** The instance id. */
@@ -43,7 +46,7 @@ export function toServiceInstance(record: InstanceRecord): ServiceInstance {
     track: record.track ?? 'stable',
     zone: record.zone,
     metadata: record.metadata,
-    weight: parseWeight(record.metadata['weight']),
+    weight: parseWeight(record.metadata[WEIGHT_METADATA_KEY]),
     status: record.status,
     ttlMs: record.ttlMs,
     heartbeatAt: record.heartbeatAt,

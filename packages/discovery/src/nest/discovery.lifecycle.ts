@@ -200,7 +200,7 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
 
   private announce(port: number): void {
     const { context } = this;
-    this.announcer = new RegistryAnnouncer({
+    const announcer = new RegistryAnnouncer({
       kafka: this.kafka,
       topic: this.options.topic,
       logger: context.logger.child({ component: 'registry' }),
@@ -213,15 +213,23 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
         version: context.version,
         track: context.track,
         zone: context.zone,
-        metadata: {
-          ...this.metadata.toRecord(),
-          ...(this.options.routes?.length ? { [ROUTES_METADATA_KEY]: this.options.routes.join(',') } : {}),
-          ...(this.options.retrySafe ? { [RETRY_SAFE_METADATA_KEY]: 'true' } : {}),
-        },
+        metadata: this.announcedMetadata(),
         ttlMs: this.options.ttlMs,
       },
     });
-    this.announcer.start();
+    this.announcer = announcer;
+    announcer.start();
+    // A label changed from now on (PUT /admin/weight) goes out at once.
+    this.metadata.publishWith(() => announcer.updateMetadata(this.announcedMetadata()));
     context.logger.info({ topic: this.options.topic, port }, 'announced in the registry');
+  }
+
+  /** The modules' labels, plus the routes and retry safety this service declared. */
+  private announcedMetadata(): Record<string, string> {
+    return {
+      ...this.metadata.toRecord(),
+      ...(this.options.routes?.length ? { [ROUTES_METADATA_KEY]: this.options.routes.join(',') } : {}),
+      ...(this.options.retrySafe ? { [RETRY_SAFE_METADATA_KEY]: 'true' } : {}),
+    };
   }
 }

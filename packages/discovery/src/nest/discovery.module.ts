@@ -6,8 +6,10 @@ import { ServiceContext } from '@platform/service-kit';
 
 import { RegistryView } from '../registry-view.js';
 import { ServiceClient } from '../client/service-client.js';
+import { WEIGHT_METADATA_KEY } from '../service-instance.js';
 import { DiscoveryLifecycle } from './discovery.lifecycle.js';
 import { DISCOVERY_KAFKA, DISCOVERY_OPTIONS, type DiscoveryModuleOptions } from './discovery.options.js';
+import { InstanceWeightController } from './instance-weight.controller.js';
 import { RegistrationMetadata } from './registration-metadata.js';
 
 /**
@@ -28,7 +30,14 @@ export class DiscoveryModule {
         useFactory: (context: ServiceContext) =>
           createKafka({ brokers: options.brokers, clientId: context.instanceId, logger: context.logger }),
       },
-      RegistrationMetadata,
+      {
+        provide: RegistrationMetadata,
+        useFactory: () => {
+          const metadata = new RegistrationMetadata();
+          if (options.weight !== undefined) metadata.set(WEIGHT_METADATA_KEY, String(options.weight));
+          return metadata;
+        },
+      },
       DiscoveryLifecycle,
     ];
     const exports: (symbol | typeof RegistrationMetadata | typeof RegistryView | typeof ServiceClient)[] = [
@@ -61,6 +70,8 @@ export class DiscoveryModule {
       );
       exports.push(RegistryView, ServiceClient);
     }
-    return { module: DiscoveryModule, providers, exports };
+    // An announced instance's weight can be changed while it runs: GET|PUT /admin/weight.
+    const controllers = options.announce ? [InstanceWeightController] : [];
+    return { module: DiscoveryModule, controllers, providers, exports };
   }
 }

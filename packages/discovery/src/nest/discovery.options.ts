@@ -37,6 +37,12 @@ export interface DiscoveryModuleOptions {
    * restart finds Kafka out of reach. From SNAPSHOT_DIR (`registry.json` there); unset: not kept.
    */
   readonly snapshotFile?: string;
+  /**
+   * This instance's weight for callers that pick with weighted round robin, announced as metadata
+   * `weight` (from INSTANCE_WEIGHT; unset: not announced, callers count 1). `PUT /admin/weight`
+   * changes it while the instance runs.
+   */
+  readonly weight?: number;
   /** Settings of the {@link ServiceClient} (with `watch`). */
   readonly client?: Pick<
     ServiceClientOptions,
@@ -52,7 +58,10 @@ export const RETRY_SAFE_METADATA_KEY = 'retry-safe';
 export const DISCOVERY_OPTIONS = Symbol('DISCOVERY_OPTIONS');
 export const DISCOVERY_KAFKA = Symbol('DISCOVERY_KAFKA');
 
-/** Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS, SNAPSHOT_DIR). */
+/**
+ * Options from the service's validated environment (KAFKA_BROKERS, REGISTRY_*, SHUTDOWN_DRAIN_MS,
+ * SNAPSHOT_DIR, INSTANCE_WEIGHT).
+ */
 export function discoveryOptionsFrom(
   config: BaseEnv,
   roles: Pick<
@@ -74,6 +83,7 @@ export function discoveryOptionsFrom(
     heartbeatIntervalMs: config.REGISTRY_HEARTBEAT_MS,
     drainMs: config.SHUTDOWN_DRAIN_MS,
     snapshotFile: snapshotFileOf(config, 'registry.json'),
+    ...(config.INSTANCE_WEIGHT === undefined ? {} : { weight: config.INSTANCE_WEIGHT }),
     ...roles,
     client: { healthCheckIntervalMs: config.UPSTREAM_HEALTH_CHECK_INTERVAL_MS, ...roles.client },
   };
