@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The platform's command line, behind the root npm scripts:
- *   npm start [-- --scale id-service=4 --gateway-port 8080 --quiet --access-log]
+ *   npm start [-- --scale id-service=4 --weight id-service-1=5 --gateway-port 8080 --quiet --access-log]
  *   npm run status [-- --json]
  *   npm run release -- start|status|promote|abort ...
  *   npm test
@@ -64,6 +64,7 @@ async function start(args: string[]): Promise<void> {
     platform = Platform.create({
       stateDir,
       scale: options.scale,
+      weights: options.weights,
       gatewayPort: options.gatewayPort,
       postgresPort: options.postgresPort,
       kafkaPort: options.kafkaPort,

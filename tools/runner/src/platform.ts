@@ -56,6 +56,8 @@ export interface PlatformOptions {
   readonly gatewayPort: number;
   /** Instances per service; services not named get their default count. */
   readonly scale?: Readonly<Record<string, number>>;
+  /** INSTANCE_WEIGHT by instance id (`--weight id-service-2=5`): its weight for weighted round robin. */
+  readonly weights?: Readonly<Record<string, number>>;
   /** Use this PostgreSQL server (an admin connection string) for every database instead of starting two. */
   readonly postgresUrl?: string;
   /** Server a's port; server b takes the next free one above it. */
@@ -420,6 +422,7 @@ export class Platform {
         PLATFORM_PARENT_PID: String(process.pid),
         ...serviceEnv(spec, this.postgresUrls),
         ...this.options.serviceEnv,
+        ...weightEnv(this.options.weights?.[instanceId]),
       },
       onLine: this.options.onServiceLine,
       onExit: (exited, code, signal) => {
@@ -547,6 +550,11 @@ export class Platform {
     this.releaseLock?.();
     this.progress('stopped; nothing is left running');
   }
+}
+
+/** INSTANCE_WEIGHT for an instance given one with `--weight`; nothing otherwise (the service's default). */
+function weightEnv(weight: number | undefined): Record<string, string> {
+  return weight === undefined ? {} : { INSTANCE_WEIGHT: String(weight) };
 }
 
 function postgresServerOf(name: Exclude<InfraName, 'kafka'>): PostgresServer {

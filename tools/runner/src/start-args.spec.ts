@@ -7,6 +7,7 @@ describe(parseStartArgs.name, () => {
   it('starts with the defaults when given nothing', () => {
     expect(parseStartArgs([])).toEqual({
       scale: {},
+      weights: {},
       gatewayPort: 8080,
       postgresPort: 5433,
       kafkaPort: 9092,
@@ -28,6 +29,41 @@ describe(parseStartArgs.name, () => {
       prometheusPort: undefined,
       accessLog: true,
     });
+  });
+
+  it('takes repeated --weight per instance id, among the instances this start runs', () => {
+    const args = parseStartArgs([
+      '--scale',
+      'id-service=3',
+      '--weight',
+      'id-service-1=5',
+      '--weight',
+      'id-service-3=1',
+      '--weight',
+      'user-service-2=100',
+    ]);
+    expect(args.weights).toEqual({ 'id-service-1': 5, 'id-service-3': 1, 'user-service-2': 100 });
+  });
+
+  it.each([
+    [
+      ['--weight', 'id-service-3=5'],
+      '--weight id-service-3=5: no instance "id-service-3" starts; the instances that take a weight are ' +
+        'id-service-1, id-service-2, user-service-1, user-service-2, flags-service-1',
+    ],
+    [['--weight', 'gateway-1=2'], 'no instance "gateway-1" starts'],
+    [['--scale', 'id-service=1', '--weight', 'id-service-2=2'], 'no instance "id-service-2" starts'],
+    [
+      ['--weight', 'id-service-1=0'],
+      '--weight id-service-1=0: the weight must be a whole number from 1 to 100',
+    ],
+    [['--weight', 'id-service-1=101'], 'from 1 to 100'],
+    [['--weight', 'id-service-1=2.5'], 'from 1 to 100'],
+    [['--weight', 'id-service-1'], '--weight takes <instance>=<weight>'],
+  ])('refuses --weight %j in one line: %s', (args, message) => {
+    const parse = () => parseStartArgs(args);
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(message);
   });
 
   it.each([

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 
-import { SERVICES } from './catalog.js';
+import { GATEWAY_SERVICE, SERVICES } from './catalog.js';
 import { parseOrUsage, UsageError } from './cli-usage.js';
 
 /** `npm start -- …`, parsed and checked before anything starts. */
 export interface StartArgs {
   readonly scale: Readonly<Record<string, number>>;
+  /** Weights for weighted round robin by instance id (`id-service-2` → 5), given as INSTANCE_WEIGHT. */
+  readonly weights: Readonly<Record<string, number>>;
   readonly gatewayPort: number;
   readonly postgresPort: number;
   readonly kafkaPort: number;
@@ -19,12 +21,16 @@ export interface StartArgs {
 }
 
 export const START_SYNOPSIS = [
-  'usage: cli.js start [--scale <service>=<count>]... [--gateway-port <port>] [--quiet] [--access-log]',
-  '                    [--prometheus-port <port>] [--no-prometheus]',
+  'usage: cli.js start [--scale <service>=<count>]... [--weight <instance>=<weight>]...',
+  '                    [--gateway-port <port>] [--quiet] [--access-log] [--prometheus-port <port>] [--no-prometheus]',
 ];
 
 /** Most instances of one service `--scale` starts (2 cores run far fewer well). */
 export const MAX_SCALE = 20;
+
+/** The weights services take (INSTANCE_WEIGHT in @platform/service-kit's base env schema). */
+export const MIN_WEIGHT = 1;
+export const MAX_WEIGHT = 100;
 
 /** Parses the arguments after `start`; throws {@link UsageError} with what to fix. */
 export function parseStartArgs(
@@ -36,6 +42,7 @@ export function parseStartArgs(
       args: [...args],
       options: {
         scale: { type: 'string', multiple: true, default: [] },
+        weight: { type: 'string', multiple: true, default: [] },
         'gateway-port': { type: 'string' },
         'postgres-port': { type: 'string' },
         'kafka-port': { type: 'string' },
@@ -47,8 +54,10 @@ export function parseStartArgs(
       },
     }),
   );
+  const scale = parseScale(values.scale);
   return {
-    scale: parseScale(values.scale),
+    scale,
+    weights: parseWeights(values.weight, scale),
     gatewayPort: port(values['gateway-port'] ?? env['GATEWAY_PORT'], 8080, '--gateway-port'),
     postgresPort: port(values['postgres-port'], 5433, '--postgres-port'),
     kafkaPort: port(values['kafka-port'], 9092, '--kafka-port'),
@@ -85,6 +94,43 @@ export function parseScale(values: readonly string[]): Record<string, number> {
     scale[service] = instances;
   }
   return scale;
+}
+
+/**
+ * `--weight <instance>=<weight>`: an instance this start runs, by id (`id-service-2` when id-service
+ * runs two or more; the gateway, which nothing balances over, takes none) and a whole number from
+ * {@link MIN_WEIGHT} to {@link MAX_WEIGHT}. The instance announces it in the registry as its
+ * weight for weighted round robin (`PUT /admin/weight` on it changes it later).
+ */
+export function parseWeights(
+  values: readonly string[],
+  scale: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const instances = SERVICES.filter((spec) => spec.name !== GATEWAY_SERVICE).flatMap((spec) =>
+    Array.from({ length: scale[spec.name] ?? spec.defaultCount }, (_, i) => `${spec.name}-${i + 1}`),
+  );
+  const weights: Record<string, number> = {};
+  for (const value of values) {
+    const match = /^([^=]+)=(.*)$/.exec(value);
+    if (!match)
+      throw new UsageError(
+        `--weight takes <instance>=<weight>, e.g. --weight id-service-2=5; got "${value}"`,
+      );
+    const [, instance = '', text = ''] = match;
+    if (!instances.includes(instance)) {
+      throw new UsageError(
+        `--weight ${value}: no instance "${instance}" starts; the instances that take a weight are ${instances.join(', ')}`,
+      );
+    }
+    const weight = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!(weight >= MIN_WEIGHT && weight <= MAX_WEIGHT)) {
+      throw new UsageError(
+        `--weight ${value}: the weight must be a whole number from ${MIN_WEIGHT} to ${MAX_WEIGHT}`,
+      );
+    }
+    weights[instance] = weight;
+  }
+  return weights;
 }
 
 function port(value: string | undefined, fallback: number, name: string): number {
