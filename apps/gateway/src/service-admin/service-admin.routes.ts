@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
-import { AdminTokenGuard, sendError, ServiceContext } from '@platform/service-kit';
+import { AdminTokenGuard, FORWARDED_PREFIX_HEADER, sendError, ServiceContext } from '@platform/service-kit';
 
 import { forwardRequestHeaders, forwardResponseHeaders } from '../proxy/forward-headers.js';
 import { SERVED_BY_HEADER } from '../proxy/proxy.routes.js';
@@ -77,12 +77,16 @@ export class ServiceAdminRoutes implements OnModuleInit {
       if (!target) throw new Error(`${request.method} ${request.url} reached service admin unchecked`);
       const upstream = await this.client.send(target, {
         method: request.method,
-        headers: forwardRequestHeaders(request.headers, {
-          ip: request.ip,
-          protocol: request.protocol,
-          host: request.headers.host,
-          requestId: request.id,
-        }),
+        headers: {
+          ...forwardRequestHeaders(request.headers, {
+            ip: request.ip,
+            protocol: request.protocol,
+            host: request.headers.host,
+            requestId: request.id,
+          }),
+          // What the gateway took off the path, so the service's messages name the path sent here.
+          [FORWARDED_PREFIX_HEADER]: `${SERVICE_ADMIN_PREFIX}${target.service}`,
+        },
         body: Buffer.isBuffer(request.body) ? request.body : undefined,
         signal: gone.signal,
       });

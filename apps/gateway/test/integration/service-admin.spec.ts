@@ -87,7 +87,11 @@ describe('service admin through the gateway (/admin/services/{service}/{path})',
     expect(first.received.length).toBe(firstBefore);
     const last = second.received.at(-1)!;
     expect(last).toMatchObject({ method: 'PUT', url: '/admin/faults?x=1' });
-    expect(last.headers).toMatchObject({ authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'x-actor': 'ada' });
+    expect(last.headers).toMatchObject({
+      authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+      'x-actor': 'ada',
+      'x-forwarded-prefix': '/admin/services/admin-target',
+    });
   });
 
   it('sends a call that names no instance to a live one, in turn', async () => {
