@@ -32,6 +32,7 @@ describe('releases through the gateway: canary, blue-green, stickiness and rollb
   let database: TestDatabase;
   let edge: GatewayInstance;
   let candidateUrl: string;
+  let candidateInstance: { shutdown(reason: string): Promise<void> };
 
   const releaseApi = (service: string, suffix = '', method = 'GET', json?: unknown) =>
     requestJson<Release & ErrorBody>(`${edge.url}/admin/releases/${service}${suffix}`, {
@@ -104,6 +105,7 @@ describe('releases through the gateway: canary, blue-green, stickiness and rollb
       }),
     );
     candidateUrl = candidate.url;
+    candidateInstance = candidate;
     await eventually(async () => {
       const listed = (await registryOf(edge)).services['id-service'] ?? [];
       expect(listed.map((i) => `${i.instanceId} ${i.version} ${i.track}`).sort()).toEqual([
@@ -310,5 +312,22 @@ describe('releases through the gateway: canary, blue-green, stickiness and rollb
     const finished = await releaseApi('id-service', '/promote', 'POST');
     expect(finished.status).toBe(409);
     expect(finished.body.error.code).toBe('release_finished');
+  });
+
+  it('answers a request its release pins to a version no instance runs with that release and the command that fixes it', async () => {
+    // The blue-green release aborted above pins every request to 2.0.0; its only instance goes away.
+    await candidateInstance.shutdown('the pinned version goes away');
+    await eventually(async () => {
+      const response = await requestJson<ErrorBody>(`${edge.url}/api/ids/snowflake`, { method: 'POST' });
+      expect(response.status).toBe(503);
+      expect(response.body.error).toMatchObject({
+        code: 'no_instances',
+        message:
+          `no live instance of id-service at version ${CANDIDATE} is in the registry, and its aborted ` +
+          `blue-green release ${CANDIDATE} → ${STABLE} sends every request there; run id-service at ` +
+          `${CANDIDATE} again: npm run release -- start id-service --strategy rolling --version ${CANDIDATE} ` +
+          '(npm run status shows what runs)',
+      });
+    });
   });
 });
