@@ -19,6 +19,7 @@ import { Releases } from '../releases/releases.js';
 import { stickyKeyOf } from '../releases/sticky-key.js';
 import { EdgeAdmission } from './edge-admission.js';
 import { answerExpectations } from './expect-continue.js';
+import { closeIfBodyPending } from './close-if-body-pending.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forward-headers.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 
@@ -226,14 +227,6 @@ export class ProxyRoutes implements OnModuleInit {
       .header('content-type', 'application/json; charset=utf-8')
       .send(JSON.stringify(fallback.body ?? null));
   }
-}
-
-/** After a refusal: closes the connection when the request announced a body, so it is not read. */
-function closeIfBodyPending(request: FastifyRequest, reply: FastifyReply): void {
-  const length = request.headers['content-length'];
-  const pending =
-    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  if (pending) void reply.header('connection', 'close');
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 
 import { AdminTokenGuard, FORWARDED_PREFIX_HEADER, sendError, ServiceContext } from '@platform/service-kit';
 
+import { closeIfBodyPending } from '../proxy/close-if-body-pending.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from '../proxy/forward-headers.js';
 import { SERVED_BY_HEADER } from '../proxy/proxy.routes.js';
 import { edgePathProblem } from '../routing/edge-path.js';
@@ -61,7 +62,7 @@ export class ServiceAdminRoutes implements OnModuleInit {
       next();
     } catch (error) {
       // A refused request's body is not read: its connection closes after the answer.
-      if (bodyAnnounced(request)) void reply.header('connection', 'close');
+      closeIfBodyPending(request, reply);
       sendError(request, reply, error, this.context.logger);
     }
   }
@@ -100,9 +101,4 @@ export class ServiceAdminRoutes implements OnModuleInit {
       sendError(request, reply, error, this.context.logger);
     }
   }
-}
-
-function bodyAnnounced(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
