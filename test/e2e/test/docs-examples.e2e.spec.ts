@@ -31,12 +31,17 @@ describe(extractExamples.name, () => {
     '     -d \'{"a":"#not a comment"}\'',
     'ls .platform',
     '```',
+    '```console',
+    '$ curl -s $GW/api/ids/ulid \\',
+    '    -X POST',
+    '{"ids":["01J"]}',
+    '```',
     '```json',
     'curl not-in-a-shell-block',
     '```',
   ].join('\n');
 
-  it('takes every curl and npm run line of a shell block, continuation lines joined, with the status a comment promises', () => {
+  it('takes every curl and npm run line of a shell block or a transcript’s prompt, continuation lines joined, with the status a comment promises', () => {
     expect(extractExamples(markdown, 'x.md')).toEqual([
       { file: 'x.md', line: 4, command: "curl -X POST 'localhost:8080/api/ids/snowflake?count=3'" },
       { file: 'x.md', line: 5, command: 'TOKEN=$(npm run -s status -- --json | node -pe "1")' },
@@ -52,6 +57,7 @@ describe(extractExamples.name, () => {
         command:
           'curl -X PUT localhost:8080/admin/routes/ids -H "authorization: Bearer $TOKEN" -d \'{"a":"#not a comment"}\'',
       },
+      { file: 'x.md', line: 12, command: 'curl -s $GW/api/ids/ulid -X POST' },
     ]);
   });
 });
@@ -71,8 +77,11 @@ function runExamples(examples: readonly DocExample[], platform: CliPlatform): Pr
   const gateway = new URL(platform.gatewayUrl).host;
   const script = [
     'set -o pipefail',
+    // Transcripts name the gateway GW (a plain npm start: localhost:8080).
+    `GW=${gateway}`,
     // Every curl reports its status on a line of its own after the body.
-    'curl() { command curl -sS --max-time 15 -w \'\\n@@status %{http_code}\\n\' "$@"; }',
+    // (on stderr, so a pipe after it gets the output it expects; an example's own -w comes later and wins)
+    'curl() { command curl -sS --max-time 15 -w \'%{stderr}\\n@@status %{http_code}\\n\' "$@"; }',
     ...examples.map((example, index) => {
       const command = example.command.replace(/\b(localhost|127\.0\.0\.1):8080\b/g, gateway);
       return `printf '\\n@@begin ${index}\\n'; ${command}; printf '\\n@@exit %d\\n' $?`;
@@ -112,7 +121,7 @@ function problem(outcome: Outcome): string | undefined {
   const { example, exitCode, status } = outcome;
   const where = `${example.file}:${example.line} \`${example.command}\``;
   if (exitCode !== 0) return `${where} exited ${exitCode ?? '(never ran)'}: ${outcome.output.slice(-300)}`;
-  if (status === undefined) return undefined; // no curl of its own, or piped into another command
+  if (status === undefined) return undefined; // no curl of its own, or one that writes its own -w
   const wanted = example.expectedStatus;
   if (wanted !== undefined ? status !== wanted : status < 200 || status >= 300) {
     return `${where} answered ${status}${wanted ? ` (the page says ${wanted})` : ''}: ${outcome.output.slice(-300)}`;
@@ -124,7 +133,8 @@ describe('every curl and npm run example in README.md and docs/*.md', () => {
   let platform: CliPlatform;
 
   beforeAll(async () => {
-    platform = await startCliPlatform({});
+    // As docs/fault-injection.md says to start it for its examples (and ids.md's clock step).
+    platform = await startCliPlatform({ FAULTS_ENABLED: 'true' });
   }, 180_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 /**
  * The shell examples of README.md and docs/*.md, as a reader would type them: every `curl` and
- * `npm run` line of a ```bash block, with the HTTP status a trailing comment promises (`# 413`).
+ * `npm run` line of a ```bash block, and every such `$ ` line of a ```console transcript (the lines
+ * after it are the output it recorded), with the HTTP status a trailing comment promises (`# 413`).
  */
 export interface DocExample {
   readonly file: string;
@@ -21,25 +22,30 @@ export const NOT_RUN_HERE: readonly { readonly pattern: RegExp; readonly why: st
   },
 ];
 
-const SHELL_FENCE = /^```(bash|sh|shell)\s*$/;
+const SHELL_FENCE = /^```(bash|sh|shell|console)\s*$/;
 
 /** The runnable examples of one markdown file, continuation lines joined. */
 export function extractExamples(markdown: string, file: string): DocExample[] {
   const examples: DocExample[] = [];
   const lines = markdown.split('\n');
   let inBlock = false;
+  let transcript = false;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (!inBlock) {
-      inBlock = SHELL_FENCE.test(raw.trim());
+      const fence = SHELL_FENCE.exec(raw.trim());
+      inBlock = fence !== null;
+      transcript = fence?.[1] === 'console';
       continue;
     }
     if (raw.trim().startsWith('```')) {
       inBlock = false;
       continue;
     }
+    // In a transcript only the prompted lines are commands; the others are what they printed.
+    if (transcript && !raw.startsWith('$ ')) continue;
     const start = i;
-    let text = raw;
+    let text = transcript ? raw.slice(2) : raw;
     while (text.trimEnd().endsWith('\\') && i + 1 < lines.length) {
       text = `${text.trimEnd().slice(0, -1).trimEnd()} ${lines[++i]!.trim()}`;
     }
