@@ -12,12 +12,6 @@ export interface Fixture {
 
 const USERS = 24;
 export const FLAG_KEY = 'chaos-probe';
-/**
- * Right after boot a service may not yet see the services it calls in its registry view (each
- * instance is ready once it has read the topic, and a neighbour may announce itself a moment
- * later): a 503 then is retried for this long before the fixture gives up.
- */
-const SETTLE_MS = 30_000;
 
 /**
  * Creates users through the gateway until each server holds a few, and finds which server holds
@@ -28,11 +22,9 @@ export async function createFixture(target: PlatformTarget): Promise<Fixture> {
   const run = Date.now().toString(36);
   const created: string[] = [];
   for (let i = 0; i < USERS; i++) {
-    const answer = await whileUnavailable(() =>
-      send('POST', `${target.gatewayUrl}/api/users`, {
-        body: { email: `chaos-${run}-${i}@example.com`, name: `Chaos ${i}` },
-      }),
-    );
+    const answer = await send('POST', `${target.gatewayUrl}/api/users`, {
+      body: { email: `chaos-${run}-${i}@example.com`, name: `Chaos ${i}` },
+    });
     const id = jsonOf<{ id: string }>(answer)?.id;
     if (answer.status !== 201 || !id)
       throw new Error(`creating a user answered ${answer.status}: ${answer.text}`);
@@ -53,16 +45,6 @@ export async function createFixture(target: PlatformTarget): Promise<Fixture> {
   });
   if (flag.status >= 300) throw new Error(`creating flag ${FLAG_KEY} answered ${flag.status}: ${flag.text}`);
   return { usersOn, flagKey: FLAG_KEY };
-}
-
-/** `attempt`, again every 250 ms while it answers 503, for up to {@link SETTLE_MS}. */
-async function whileUnavailable<T extends { status: number }>(attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + SETTLE_MS;
-  for (;;) {
-    const answer = await attempt();
-    if (answer.status !== 503 || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function usersStoredOn(serverUrl: string): Promise<Set<string>> {
