@@ -4,12 +4,9 @@ import { parse } from 'yaml';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { envSchema as flagsServiceEnv } from '@platform/flags-service/env-schema';
-import { envSchema as gatewayEnv } from '@platform/gateway/env-schema';
-import { envSchema as idServiceEnv } from '@platform/id-service/env-schema';
-import { envSchema as userServiceEnv } from '@platform/user-service/env-schema';
+import { composeParts, SERVICES, withComposeParts } from '@platform/runner';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
@@ -21,13 +18,16 @@ interface EnvSchema {
   readonly shape: Readonly<Record<string, { safeParse(value: unknown): { success: boolean } }>>;
 }
 
-/** Each app's env schema, by its directory under apps/. */
-const ENV_SCHEMAS: Readonly<Record<string, EnvSchema>> = {
-  gateway: gatewayEnv,
-  'id-service': idServiceEnv,
-  'user-service': userServiceEnv,
-  'flags-service': flagsServiceEnv,
-};
+/**
+ * Each app's env schema, by its directory under apps/: every app the runner finds keeps it in
+ * src/config/env.schema.ts (built by `npm test`'s build before this runs).
+ */
+const ENV_SCHEMAS: Record<string, EnvSchema> = {};
+// One at a time: jest's module loader trips over two imports sharing a module at once.
+for (const spec of SERVICES) {
+  const file = path.join(REPO_ROOT, 'apps', spec.name, 'dist/config/env.schema.js');
+  ENV_SCHEMAS[spec.name] = ((await import(pathToFileURL(file).href)) as { envSchema: EnvSchema }).envSchema;
+}
 
 /** A compose `environment` or build `args`: a map of scalars, or a list of `KEY=value`. */
 type KeyValues = Readonly<Record<string, string | number | boolean | null>> | readonly string[];
@@ -108,7 +108,7 @@ function schemaOf(service: AppService): EnvSchema {
   const schema = ENV_SCHEMAS[service.app];
   if (!schema) {
     throw new Error(
-      `${service.name} builds APP=${service.app}, which has no env schema here: import it into ENV_SCHEMAS`,
+      `${service.name} builds APP=${service.app}, which is no app the runner knows (no \`platform\` field in its package.json?)`,
     );
   }
   return schema;
@@ -147,6 +147,13 @@ describe('docker-compose accepts docker-compose.yml', () => {
     const result = composeConfig({});
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('set ADMIN_TOKEN to 16+ characters');
+  });
+});
+
+describe('the apps in docker-compose.yml are the apps in apps/', () => {
+  it('is in step with every apps/*/package.json `platform` field (else: npm run compose:sync)', () => {
+    const text = fs.readFileSync(COMPOSE_FILE, 'utf8');
+    expect(withComposeParts(text, composeParts(SERVICES))).toBe(text);
   });
 });
 

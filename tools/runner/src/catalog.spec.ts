@@ -36,7 +36,7 @@ describe(serviceEnv.name, () => {
   it('says where to declare a database a service uses but does not list', () => {
     const spec: ServiceSpec = { ...serviceSpec('flags-service'), databases: [] };
     expect(() => serviceEnv(spec, SERVERS)).toThrow(
-      'flags-service uses database "flags", which is not among its databases: add it to its `databases`',
+      'flags-service uses database "flags", which is not among its databases: add it to `platform.databases`',
     );
   });
 });

@@ -8,6 +8,8 @@ export {
   type PostgresServer,
   type ServiceSpec,
 } from './catalog.js';
+export { withComposeParts } from './compose/compose-file.js';
+export { composeParts, type ComposeParts } from './compose/compose-services.js';
 export {
   DEFAULT_SERVICE_VERSION,
   INFRA_NAMES,

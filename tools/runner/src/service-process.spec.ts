@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { afterAll, describe, expect, it } from '@jest/globals';
 
+import { platformFactsSchema, specFromFacts } from './catalog.js';
 import { ServiceProcess } from './service-process.js';
 
 describe(ServiceProcess.name, () => {
@@ -15,13 +16,8 @@ describe(ServiceProcess.name, () => {
     const logFile = path.join(dir, 'dies-1.log');
     const instance = new ServiceProcess({
       spec: {
-        name: 'dies',
+        ...specFromFacts('dies', platformFactsSchema.parse({ port: 1024 })),
         main: 'tools/runner/test/fixtures/dies-at-start.mjs',
-        basePort: 1,
-        defaultCount: 1,
-        minCount: 1,
-        databases: [],
-        env: () => ({}),
       },
       instanceId: 'dies-1',
       port: 1,
