@@ -12,6 +12,7 @@ export {
   type ServiceAppOptions,
 } from './bootstrap/create-service-app.js';
 export { startService, type ServiceDefinition } from './bootstrap/start-service.js';
+export { type RegisteredRoute } from './bootstrap/registered-routes.js';
 export { baseEnvSchema, withDefaultPort, type BaseEnv } from './config/base-env.schema.js';
 export { boolVar, hostPortListVar, intVar, nameVar, portVar, postgresUrlVar } from './config/env-vars.js';
 export { ConfigError, loadConfig } from './config/load-config.js';
@@ -37,6 +38,7 @@ export {
   type FieldProblem,
 } from './errors/platform-error.js';
 export { PlatformExceptionFilter } from './errors/platform-exception.filter.js';
+export { errorBodySchema } from './errors/error-body.schema.js';
 export { FORWARDED_PREFIX_HEADER, pathAsSent } from './errors/request-path.js';
 export { NotJsonBodyError } from './bootstrap/json-bodies.js';
 export {
@@ -53,3 +55,18 @@ export { injectFaults } from './faults/fault-hook.js';
 export { FaultInjector, type InjectedFault } from './faults/fault-injector.js';
 export { faultSettingsSchema, type FaultSettings } from './faults/fault-settings.js';
 export { FaultsDisabledError } from './faults/faults.controller.js';
+export { ApiDocument } from './openapi/api-document.js';
+export { ADMIN_TOKEN_SCHEME, openApiPath } from './openapi/openapi-builder.js';
+export {
+  HTTP_METHODS,
+  OPENAPI_VERSION,
+  openApiDocumentSchema,
+  type HttpMethod,
+  type JsonSchema,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+  type PathItem,
+  type Response as OpenApiResponse,
+} from './openapi/openapi-document.js';
+export { Accepts, Answers, Fails, Summary } from './openapi/route-doc.js';

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 
 import { AdminAuthLimiter } from './admin/admin-auth-limiter.js';
@@ -8,9 +9,14 @@ import { FaultsController } from './faults/faults.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { ApiDocument } from './openapi/api-document.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
 import { ServiceContext } from './service-context.js';
 
-/** Health, metrics, readiness and admin auth for every service; global so any module can inject them. */
+/**
+ * Health, metrics, readiness, admin auth and the OpenAPI document (`GET /openapi.json`) for every
+ * service; global so any module can inject them.
+ */
 @Global()
 @Module({})
 export class ServiceKitModule {
@@ -23,16 +29,17 @@ export class ServiceKitModule {
     });
     return {
       module: ServiceKitModule,
-      imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController, FaultsController],
+      imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule],
+      controllers: [HealthController, MetricsController, FaultsController, OpenApiController],
       providers: [
         { provide: ServiceContext, useValue: context },
         { provide: FaultInjector, useValue: faults },
         { provide: AdminAuthLimiter, useValue: adminAuthLimiter },
         ReadinessRegistry,
         AdminTokenGuard,
+        ApiDocument,
       ],
-      exports: [ServiceContext, ReadinessRegistry, AdminAuthLimiter, AdminTokenGuard],
+      exports: [ServiceContext, ReadinessRegistry, AdminAuthLimiter, AdminTokenGuard, ApiDocument],
     };
   }
 }

@@ -28,6 +28,7 @@ import { ServiceContext } from '../service-context.js';
 import { clientErrorHandler } from './client-error.handler.js';
 import { httpServerOptions } from './http-server-options.js';
 import { readJsonBodiesOnly } from './json-bodies.js';
+import { recordRoutes, type RegisteredRoute } from './registered-routes.js';
 
 export interface ServiceAppOptions<C extends BaseEnv> {
   /** The service name, as found in the registry (`id-service`). */
@@ -45,6 +46,8 @@ export interface RunningService {
   /** `http://host:port` it listens on. */
   readonly url: string;
   readonly port: number;
+  /** Every route the HTTP server answers, as registered (for tests that compare them with /openapi.json). */
+  routes(): readonly RegisteredRoute[];
   /**
    * Graceful shutdown: report not ready, leave the registry (modules do this in
    * beforeApplicationShutdown), wait for in-flight requests, release resources. Idempotent.
@@ -88,6 +91,7 @@ export async function createServiceApp<C extends BaseEnv>(
       sendError(request, reply, error, logger),
   });
   instrumentFastify(adapter.getInstance(), { logger, metrics, quietPaths: QUIET_PATHS });
+  const routes = recordRoutes(adapter.getInstance());
   // Bodies are JSON, sent as such: anything else is a 415 saying what to send (Nest's own parsers,
   // which would read a form too, stay off: `bodyParser: false` below).
   readJsonBodiesOnly(adapter.getInstance());
@@ -130,5 +134,5 @@ export async function createServiceApp<C extends BaseEnv>(
     })();
     return closing;
   };
-  return { app, context, url, port: address.port, shutdown };
+  return { app, context, url, port: address.port, routes, shutdown };
 }

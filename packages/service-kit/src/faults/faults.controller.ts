@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Put, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
 
 import { AdminTokenGuard } from '../admin/admin-token.guard.js';
 import { PlatformError } from '../errors/platform-error.js';
+import { Answers, Fails, Summary } from '../openapi/route-doc.js';
 import { ServiceContext } from '../service-context.js';
 import { ZodPipe } from '../validation/zod.pipe.js';
 import { FaultInjector } from './fault-injector.js';
@@ -16,6 +18,9 @@ export class FaultsDisabledError extends PlatformError {
   }
 }
 
+const faultsAnswerSchema = z.object({ faults: faultSettingsSchema });
+const OFF = 'Fault injection is off on this instance (FAULTS_ENABLED is not true)';
+
 /**
  * `GET|PUT|DELETE /admin/faults`: the faults this instance injects into its own requests. Off
  * (404) unless the instance was started with FAULTS_ENABLED=true; admin token required.
@@ -29,12 +34,18 @@ export class FaultsController {
   ) {}
 
   @Get()
+  @Summary('The faults this instance injects into its own requests')
+  @Answers(200, faultsAnswerSchema)
+  @Fails(404, OFF)
   get(): { faults: FaultSettings } {
     this.ensureEnabled();
     return { faults: this.faults.current() };
   }
 
   @Put()
+  @Summary('Make this instance slow or failing (latency and errors on a share of its requests)')
+  @Answers(200, faultsAnswerSchema)
+  @Fails(404, OFF)
   put(@Body(new ZodPipe(faultSettingsSchema, 'faults')) settings: FaultSettings): { faults: FaultSettings } {
     this.ensureEnabled();
     const before = this.faults.current();
@@ -45,6 +56,9 @@ export class FaultsController {
 
   @Delete()
   @HttpCode(204)
+  @Summary('Stop injecting faults')
+  @Answers(204)
+  @Fails(404, OFF)
   clear(): void {
     this.ensureEnabled();
     this.faults.clear();

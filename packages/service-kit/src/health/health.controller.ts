@@ -2,6 +2,8 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 
+import { Answers, Summary } from '../openapi/route-doc.js';
+import { healthAnswerSchema } from './health-answer.schema.js';
 import { ReadinessRegistry, type RegisteredCheck } from './readiness.registry.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -21,6 +23,8 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Summary('Whether the process runs (restart it if not)')
+  @Answers(200, healthAnswerSchema)
   live(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) }),
@@ -28,6 +32,11 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Summary('Whether the instance should get traffic: not shutting down, and its critical dependencies answer')
+  @Answers(200, healthAnswerSchema, {
+    description: 'Ready (status `ok`, or `degraded` when a non-critical check fails)',
+  })
+  @Answers(503, healthAnswerSchema, { description: 'Not ready: shutting down, or a critical check fails' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     const lifecycle = () =>
       this.readiness.isShuttingDown
