@@ -4,6 +4,7 @@
  *   npm start [-- --scale id-service=4 --weight id-service-1=5 --gateway-port 8080 --quiet --access-log]
  *   npm run status [-- --json]
  *   npm run release -- start|status|promote|abort ...
+ *   npm run dev [-- <npm start's options>]
  *   npm test
  */
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@platform/local-infra';
 
 import { asksForHelp, parseOrUsage, UsageError } from './cli-usage.js';
+import { runDev } from './dev/dev-command.js';
 import { Platform } from './platform.js';
 import { RELEASE_SYNOPSIS } from './release/release-args.js';
 import { runRelease } from './release/release-command.js';
@@ -36,6 +38,7 @@ const USAGE = [
   ...START_SYNOPSIS,
   '       cli.js status [--json]',
   '       cli.js test',
+  '       cli.js dev [the options of start]   (start or use the platform; rebuild and replace what a saved change reaches)',
   ...RELEASE_SYNOPSIS,
   '',
   'environment: POSTGRES_URL (that server for every database, instead of two embedded ones),',
@@ -176,6 +179,10 @@ try {
         break;
       case 'test':
         process.exitCode = await runTests(say);
+        break;
+      case 'dev':
+        process.exitCode = await runDev(rest, { stateDir, color });
+        process.exit(); // nothing of the session is left to wait for
         break;
       default:
         throw new UsageError(`unknown command "${command}"`);
