@@ -89,9 +89,11 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
     /**
      * A call to a shard server (or the catalog) running longer than this is slow; once half of the
      * last 8 calls to a server are slow its circuit breaker opens and its users get 503s at once
-     * (src/shards/shard-breaker.ts). Below the 2 s statement deadline, or no call is ever slow first.
+     * (src/shards/shard-breaker.ts). Below the 2 s statement deadline, or no call is ever slow first;
+     * well above what a healthy server's reads take on a saturated 2-core machine (250 ms opened a
+     * healthy shard's breaker there, docs/sharding.md).
      */
-    USER_SHARD_SLOW_CALL_MS: intVar(1, 1_999).default(250),
+    USER_SHARD_SLOW_CALL_MS: intVar(1, 1_999).default(1_000),
     /** A two-phase user write left prepared this long (its writer died) is settled by recovery. */
     USER_IN_DOUBT_AFTER_MS: intVar(100, 600_000).default(10_000),
     /**

@@ -104,9 +104,9 @@ describe('USER_SHARD_SLOW_CALL_MS', () => {
     KAFKA_BROKERS: '127.0.0.1:9092',
   };
 
-  it('defaults to 250 ms and refuses a duration no call reaches before the 2 s statement deadline', () => {
-    expect(readConfig(env).USER_SHARD_SLOW_CALL_MS).toBe(250);
-    expect(readConfig({ ...env, USER_SHARD_SLOW_CALL_MS: '1000' }).USER_SHARD_SLOW_CALL_MS).toBe(1_000);
+  it('defaults to 1000 ms and refuses a duration no call reaches before the 2 s statement deadline', () => {
+    expect(readConfig(env).USER_SHARD_SLOW_CALL_MS).toBe(1_000);
+    expect(readConfig({ ...env, USER_SHARD_SLOW_CALL_MS: '250' }).USER_SHARD_SLOW_CALL_MS).toBe(250);
     expect(() => readConfig({ ...env, USER_SHARD_SLOW_CALL_MS: '2000' })).toThrow(/USER_SHARD_SLOW_CALL_MS/);
   });
 });
