@@ -7,7 +7,7 @@ import { POSTGRES_SERVERS, type PostgresServer } from './catalog/platform-facts.
 
 export { CatalogError, readCatalog, specFromFacts } from './catalog/read-catalog.js';
 export type { DatabaseSpec, ServiceSpec } from './catalog/read-catalog.js';
-export { platformFactsSchema, type PlatformFacts } from './catalog/platform-facts.js';
+export { platformFactsSchema, TERMINAL_COLOURS, type PlatformFacts } from './catalog/platform-facts.js';
 /**
  * The platform's two PostgreSQL servers. Sharded databases alternate between them, so shards
  * really live on separate servers; `npm start` runs both unless POSTGRES_URL names one for all.

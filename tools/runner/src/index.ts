@@ -1,10 +1,16 @@
 export {
   GATEWAY_SERVICE,
+  CatalogError,
+  platformFactsSchema,
   POSTGRES_SERVERS,
+  readCatalog,
   SERVICES,
+  specFromFacts,
+  TERMINAL_COLOURS,
   serviceEnv,
   serviceSpec,
   type DatabaseSpec,
+  type PlatformFacts,
   type PostgresServer,
   type ServiceSpec,
 } from './catalog.js';

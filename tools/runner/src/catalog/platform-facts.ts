@@ -27,15 +27,16 @@ const databaseRef = z
     'must be "<server>/<database>": server a or b, then a database name in lower case (letters, digits, _)',
   );
 
+/** In the order new services get them (red, the colour of trouble, last). */
 export const TERMINAL_COLOURS = [
-  'red',
   'green',
-  'yellow',
-  'blue',
-  'magenta',
   'cyan',
+  'blue',
+  'yellow',
+  'magenta',
   'white',
   'gray',
+  'red',
 ] as const;
 export type TerminalColour = (typeof TERMINAL_COLOURS)[number];
 
