@@ -6,7 +6,7 @@ import path from 'node:path';
 import { freePort, REPO_ROOT } from '@platform/local-infra';
 import type { PlatformStatus } from '@platform/runner';
 
-const CLI = path.join(REPO_ROOT, 'tools/runner/dist/cli.js');
+const cliOf = (repoRoot = REPO_ROOT) => path.join(repoRoot, 'tools/runner/dist/cli.js');
 
 export interface CliPlatform {
   readonly child: ChildProcess;
@@ -21,6 +21,13 @@ export interface CliPlatform {
   interrupt(timeoutMs: number): Promise<number | null>;
 }
 
+export interface CliPlatformOptions {
+  /** The checkout whose runner and services run (a copy of this one, say); this one by default. */
+  readonly repoRoot?: string;
+  /** More of `npm start`'s options, e.g. `--prometheus-port=…`. */
+  readonly args?: readonly string[];
+}
+
 /**
  * Runs `npm start`'s command line (tools/runner/dist/cli.js start) on free ports, in a temp state dir;
  * or, given `again` (a platform stopped before), in its state dir on its ports: a restart.
@@ -28,7 +35,9 @@ export interface CliPlatform {
 export async function startCliPlatform(
   serviceEnv: Record<string, string>,
   again?: Pick<CliPlatform, 'stateDir' | 'ports'>,
+  options: CliPlatformOptions = {},
 ): Promise<CliPlatform> {
+  const cli = cliOf(options.repoRoot);
   const stateDir = again?.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
   fs.chmodSync(stateDir, 0o755);
   const ports = again?.ports ?? {
@@ -44,13 +53,14 @@ export async function startCliPlatform(
   const child = spawn(
     process.execPath,
     [
-      CLI,
+      cli,
       'start',
       '--quiet',
       `--gateway-port=${ports.gateway}`,
       `--postgres-port=${ports.postgres}`,
       `--kafka-port=${ports.kafka}`,
       `--kafka-controller-port=${ports.kafkaController}`,
+      ...(options.args ?? []),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -86,7 +96,7 @@ export async function startCliPlatform(
     env,
     output: () => output,
     status: () =>
-      runCli(['status', '--json'], env).then((result) => JSON.parse(result.stdout) as PlatformStatus),
+      runCli(['status', '--json'], env, options.repoRoot).then((result) => JSON.parse(result.stdout) as PlatformStatus),
     interrupt: async (timeoutMs) => {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -100,9 +110,10 @@ export async function startCliPlatform(
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
+  repoRoot?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliOf(repoRoot), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

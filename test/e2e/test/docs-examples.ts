@@ -15,6 +15,11 @@ export interface DocExample {
 export const NOT_RUN_HERE: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   { pattern: /^npm (install|start|test)\b/, why: 'what CI itself runs' },
   { pattern: /^npm run chaos\b/, why: 'npm test runs the short chaos suite' },
+  {
+    pattern: /^npm run new-service\b/,
+    why: 'it adds an app to the checkout: new-service.e2e.spec.ts runs it in a copy, and starts what it made',
+  },
+  { pattern: /^npm run dev\b/, why: 'dev.e2e.spec.ts runs it, changes a source and watches the roll' },
   { pattern: /^npm run load\b(?!.*--help)/, why: 'a load run of minutes; the loadgen tests drive it' },
   {
     pattern: /^npm run release -- (start|promote|abort)\b/,
