@@ -9,24 +9,14 @@ import { ServiceContext } from '@platform/service-kit';
 import { FLAGS_CONFIG } from '../config/config.js';
 import type { FlagsServiceConfig } from '../config/env.schema.js';
 import { FLAG_EVENTS_CHANNEL } from './flags.repository.js';
+import { publishOutboxBatch, type OutboxEvent } from './outbox-batch.js';
 
-/** Any constant works; one publisher at a time sends, so events leave in the order they were made. */
-const PUBLISHER_LOCK = 7_140_231;
 const BATCH = 500;
 /** Without a notification (a lost LISTEN connection, say), pending events are still sent this often. */
 const POLL_MS = 1_000;
 
-interface EventRow {
-  seq: bigint;
-  kind: 'flag' | 'segment';
-  key: string;
-  version: bigint;
-  deleted: boolean;
-  definition: unknown;
-}
-
 /** The message every SDK reads (see @platform/flags-sdk): one per change, keyed `kind:key`. */
-export function flagMessage(event: EventRow): { key: string; value: string } {
+export function flagMessage(event: OutboxEvent): { key: string; value: string } {
   return {
     key: `${event.kind}:${event.key}`,
     value: JSON.stringify({
@@ -163,45 +153,22 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  /** One batch in one transaction: sent to Kafka, then deleted; a failed send leaves it in place. */
+  /** One batch of the outbox, sent to Kafka and then deleted ({@link publishOutboxBatch}). */
   private async sendBatch(): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows: lock } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1) AS ok',
-        [PUBLISHER_LOCK],
-      );
-      if (!lock[0]?.ok) {
-        await client.query('ROLLBACK');
-        return 0; // another instance is publishing
-      }
-      const { rows } = await client.query<EventRow>(
-        'SELECT seq, kind, key, version, deleted, definition FROM flag_events ORDER BY seq LIMIT $1',
-        [BATCH],
-      );
-      if (rows.length > 0) {
-        if (!this.producer) throw new Error('not connected to Kafka yet');
-        await this.producer.send({
-          topic: this.config.FLAGS_TOPIC,
-          acks: -1,
-          messages: rows.map(flagMessage),
-        });
-        await client.query('DELETE FROM flag_events WHERE seq <= $1', [rows.at(-1)!.seq]);
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) {
-        this.published.inc(rows.length);
-        if (this.failing) this.context.logger.info('flag changes are being published again');
-        this.failing = false;
-      }
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    const sent = await publishOutboxBatch(this.pool, BATCH, async (events) => {
+      if (!this.producer) throw new Error('not connected to Kafka yet');
+      await this.producer.send({
+        topic: this.config.FLAGS_TOPIC,
+        acks: -1,
+        messages: events.map(flagMessage),
+      });
+    });
+    if (sent > 0) {
+      this.published.inc(sent);
+      if (this.failing) this.context.logger.info('flag changes are being published again');
+      this.failing = false;
     }
+    return sent;
   }
 
   async onApplicationShutdown(): Promise<void> {
