@@ -36,6 +36,21 @@ describe(Liveness.name, () => {
     expect(liveness.isExpired(a, now)).toBe(true);
   });
 
+  it('counts a heartbeat stamped in the future from its arrival: a producer clock an hour ahead still expires one TTL later', () => {
+    let now = 10_000;
+    const liveness = new Liveness({ selfPreservationAfterMs: 3_000, now: () => now });
+    const ahead = { ...instance('ahead', 10_000 + 3_600_000), receivedAt: 10_000 };
+    now = 10_900;
+    liveness.contact();
+    expect(liveness.isExpired(ahead, now)).toBe(false);
+    now = 11_001;
+    liveness.contact();
+    expect(liveness.isExpired(ahead, now)).toBe(true);
+    // A heartbeat stamped behind its arrival (a slow topic, a clock behind) still counts from its stamp.
+    const behind = { ...instance('behind', 10_000), receivedAt: 10_800 };
+    expect(liveness.isExpired(behind, now)).toBe(true);
+  });
+
   it('stops every TTL as soon as a read is overdue, even a TTL shorter than the self-preservation delay', () => {
     let now = 0;
     const liveness = new Liveness({ selfPreservationAfterMs: 3_000, contactGapMs: 1_000, now: () => now });

@@ -110,10 +110,12 @@ export class Liveness {
     const { heartbeatAt, ttlMs } = instance;
     // While contact is lost, time stands still at the last read.
     const end = now - this.lastContact > this.contactGapMs ? this.lastContact : now;
-    // The moment its allowance counts from: the heartbeat (for an instance restored from the
-    // snapshot, the restore: its old heartbeat says nothing of now), or the end of a gap it was live
-    // at the start of (and then the allowance is the recovery grace, if longer than the TTL).
-    let from = instance.restoredAt ?? heartbeatAt;
+    // The moment its allowance counts from: the heartbeat, or its arrival if that was earlier (one
+    // stamped in the future, by a producer's clock ahead or a hostile writer, would otherwise never
+    // expire); for an instance restored from the snapshot, the restore (its old heartbeat says
+    // nothing of now); or the end of a gap it was live at the start of (and then the allowance is
+    // the recovery grace, if longer than the TTL).
+    let from = instance.restoredAt ?? Math.min(heartbeatAt, instance.receivedAt ?? heartbeatAt);
     let allowance = ttlMs;
     for (const gap of this.gaps) {
       if (gap.end <= from) continue;

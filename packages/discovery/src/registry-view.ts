@@ -178,9 +178,9 @@ export class RegistryView extends EventEmitter<RegistryViewEvents> {
         return;
       }
       case 'record': {
-        const instance = toServiceInstance(parsed.record);
-        const existing = this.instancesById.get(instance.id);
         const now = this.now();
+        const instance: ServiceInstance = { ...toServiceInstance(parsed.record), receivedAt: now };
+        const existing = this.instancesById.get(instance.id);
         if (this.liveness.isExpired(instance, now)) {
           // An old record, read while catching up: that instance is not live.
           this.instancesById.delete(instance.id);

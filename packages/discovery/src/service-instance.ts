@@ -32,6 +32,12 @@ export interface ServiceInstance extends Endpoint {
    * (see {@link Liveness}); a record read from the topic replaces it.
    */
   readonly restoredAt?: number;
+  /**
+   * Unix ms when this view read the record, by its own clock. Liveness counts from the earlier of this
+   * and `heartbeatAt`, so a record stamped in the future (a producer's clock ahead, or a hostile
+   * writer) still expires one TTL after it arrived if nothing follows it.
+   */
+  readonly receivedAt?: number;
 }
 
 export function toServiceInstance(record: InstanceRecord): ServiceInstance {
