@@ -30,6 +30,13 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+/**
+ * Where USER_PAUSE_POINTS can hold a reshard until a test lets it go on (an advisory lock on the
+ * catalog, see shards/pause-points.ts): to force two writers' worst interleaving, not hope for it.
+ */
+export const PAUSE_POINTS = ['reshard-copied', 'reshard-caught-up'] as const;
+export type PausePoint = (typeof PAUSE_POINTS)[number];
+
 const SHARD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export const envSchema = withDefaultPort(baseEnvSchema, 3200)
@@ -101,6 +108,15 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
      * reaches this point, to prove a crash there loses nothing.
      */
     USER_CRASH_POINT: z.enum(CRASH_POINTS).optional(),
+    /**
+     * Tests only (needs FAULTS_ENABLED): comma-separated points where a reshard waits for the
+     * advisory lock the test holds on the catalog (see shards/pause-points.ts).
+     */
+    USER_PAUSE_POINTS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').filter((point) => point !== ''))
+      .pipe(z.array(z.enum(PAUSE_POINTS))),
   })
   .superRefine((env, ctx) => {
     if (env.USER_CRASH_POINT !== undefined && !env.FAULTS_ENABLED)
@@ -108,6 +124,12 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
         code: 'custom',
         path: ['USER_CRASH_POINT'],
         message: 'kills the process on purpose, so it is only accepted with FAULTS_ENABLED=true',
+      });
+    if (env.USER_PAUSE_POINTS.length > 0 && !env.FAULTS_ENABLED)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['USER_PAUSE_POINTS'],
+        message: 'holds reshards back on purpose, so it is only accepted with FAULTS_ENABLED=true',
       });
     if (env.USER_INITIAL_SHARDS !== undefined && env.USER_INITIAL_SHARDS > env.USER_SHARD_URLS.length)
       ctx.addIssue({

@@ -11,6 +11,7 @@ import { Catalog, MapVersionConflictError } from '../catalog/catalog.js';
 import { USER_SERVICE_CONFIG } from '../config/config.js';
 import type { UserServiceConfig } from '../config/env.schema.js';
 import { crashPoint } from '../shards/crash-points.js';
+import { pausePoint } from '../shards/pause-points.js';
 import { PhysicalShards } from '../shards/physical-shards.js';
 import { ShardMapService } from '../shards/shard-map.service.js';
 import { MOVE_STATES, type MoveState, type ReshardRequest } from './reshard.dto.js';
@@ -323,7 +324,9 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     const replay = { after: 0n };
     if (!flipped && move.state !== 'cutover') {
       await this.copy(job, logical);
+      await pausePoint(this.config, 'reshard-copied');
       await this.catchUp(job, logical, replay, false);
+      await pausePoint(this.config, 'reshard-caught-up');
     }
     await this.cutover(job, logical, replay, flipped);
   }
@@ -362,6 +365,13 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
    * Replays changes captured on the source onto the target: each changed user is read again and
    * written (or deleted) on the target. Before the fence it stops when little is left; behind the
    * fence (`final`) it runs until nothing is.
+   *
+   * Behind the fence it replays every change captured in this move, not only those after the last
+   * one read: seqs are taken when a write starts but become visible when it commits, so a slow
+   * writer's change can appear below the point an earlier round read up to (a two-phase write, a
+   * writer paused by GC). Behind the fence every write has committed and none starts, so one full
+   * pass makes each changed user on the target equal to the source
+   * (test/integration/reshard-interleaving.spec.ts forces that order).
    */
   private async catchUp(
     job: ReshardJob,
@@ -369,7 +379,8 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     replay: { after: bigint },
     final: boolean,
   ): Promise<void> {
-    if (!final) await this.setState(job, logical, 'catching-up');
+    if (final) replay.after = 0n;
+    else await this.setState(job, logical, 'catching-up');
     let replayed = 0;
     for (let round = 0; ; round++) {
       const { rows: changes } = await this.onShard(job.source, (pool) =>
