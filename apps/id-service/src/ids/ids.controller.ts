@@ -1,9 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 
-import { AdminTokenGuard, FaultsDisabledError, ServiceContext, ZodPipe } from '@platform/service-kit';
+import {
+  AdminTokenGuard,
+  Answers,
+  Fails,
+  FaultsDisabledError,
+  ServiceContext,
+  Summary,
+  ZodPipe,
+} from '@platform/service-kit';
 
 import { ClockControl } from './clock-control.js';
+import { clockOffsetAnswerSchema, decodedIdSchema, issuedIdsSchema } from './id-answers.js';
 import { ShardRequiredError } from './id.errors.js';
 import { ID_ISSUERS, type IdIssuer } from './id-issuer.js';
 import { issueQuerySchema, kindParamSchema, type IdKind, type IssueQuery } from './id-kinds.js';
@@ -36,6 +45,11 @@ export class IdsController {
    */
   @Post('ids/:kind')
   @HttpCode(200)
+  @Summary(
+    'Issue 1 to 10,000 unique ids of a kind (snowflake, instagram with a shard, objectid, ulid, uuidv7)',
+  )
+  @Answers(200, issuedIdsSchema)
+  @Fails(503, 'No worker id leased yet (snowflake), or the clock stepped back further than it waits out')
   async issue(
     @Param('kind', new ZodPipe(kindParamSchema, 'id kind')) kind: IdKind,
     @Query(new ZodPipe(issueQuerySchema, 'query')) query: IssueQuery,
@@ -46,6 +60,8 @@ export class IdsController {
 
   /** `GET /ids/{kind}/{id}` → the id's parts: its time (ISO 8601), and worker, shard, counter... */
   @Get('ids/:kind/:id')
+  @Summary("An id's parts: its time, and its worker, shard or counter")
+  @Answers(200, decodedIdSchema)
   decode(
     @Param('kind', new ZodPipe(kindParamSchema, 'id kind')) kind: IdKind,
     @Param('id') id: string,
@@ -60,6 +76,9 @@ export class IdsController {
    */
   @Put('admin/clock')
   @UseGuards(AdminTokenGuard)
+  @Summary("Shift the generators' clock, to watch a clock stepped back be waited out or refused")
+  @Answers(200, clockOffsetAnswerSchema)
+  @Fails(404, 'Fault injection is off on this instance (FAULTS_ENABLED is not true)')
   setClock(@Body(new ZodPipe(clockOffsetSchema, 'clock offset')) body: z.output<typeof clockOffsetSchema>): {
     offsetMs: number;
   } {
