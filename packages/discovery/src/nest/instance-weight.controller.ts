@@ -5,9 +5,11 @@ import {
   ACTOR_HEADER,
   actorOf,
   AdminTokenGuard,
+  Answers,
   MAX_INSTANCE_WEIGHT,
   MIN_INSTANCE_WEIGHT,
   ServiceContext,
+  Summary,
   ZodPipe,
 } from '@platform/service-kit';
 
@@ -34,6 +36,18 @@ export interface WeightView {
   readonly announced?: boolean;
 }
 
+const weightViewSchema = z.object({
+  instanceId: z.string(),
+  weight: z
+    .number()
+    .int()
+    .describe('Its weight for callers that pick with weighted round robin (1 unless set).'),
+  announced: z
+    .boolean()
+    .optional()
+    .describe('After a change: whether the registry had the new record when the answer was sent.'),
+}) satisfies z.ZodType<WeightView>;
+
 /**
  * `GET|PUT /admin/weight` on an instance: its weight for weighted round robin, as announced in the
  * registry (metadata `weight`; INSTANCE_WEIGHT at start). A change is published at once, so callers
@@ -48,11 +62,15 @@ export class InstanceWeightController {
   ) {}
 
   @Get()
+  @Summary("This instance's weight for weighted round robin")
+  @Answers(200, weightViewSchema)
   get(): WeightView {
     return { instanceId: this.context.instanceId, weight: this.current() };
   }
 
   @Put()
+  @Summary("Change this instance's weight, announced in the registry at once")
+  @Answers(200, weightViewSchema)
   async put(
     @Body(new ZodPipe(weightChangeSchema, 'body')) change: z.infer<typeof weightChangeSchema>,
     @Headers(ACTOR_HEADER) actor: string | undefined,

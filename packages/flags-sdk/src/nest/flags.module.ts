@@ -11,8 +11,17 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { z } from 'zod';
+
 import { createKafka } from '@platform/kafka';
-import { AdminTokenGuard, ServiceContext, snapshotFileOf, type BaseEnv } from '@platform/service-kit';
+import {
+  AdminTokenGuard,
+  Answers,
+  ServiceContext,
+  snapshotFileOf,
+  Summary,
+  type BaseEnv,
+} from '@platform/service-kit';
 
 import { FlagsClient } from '../flags-client.js';
 import { registerFlagsMetrics } from '../flags-metrics.js';
@@ -56,6 +65,8 @@ class FlagsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
+const heldSchema = z.array(z.object({ key: z.string(), version: z.number().int() }));
+
 /** `GET /admin/flags`: which flags and segments this instance holds, at which versions. */
 @Controller('admin/flags')
 @UseGuards(AdminTokenGuard)
@@ -63,6 +74,8 @@ class FlagsAdminController {
   constructor(@Inject(FlagsClient) private readonly client: FlagsClient) {}
 
   @Get()
+  @Summary('The flags and segments this instance holds, at which versions')
+  @Answers(200, z.object({ caughtUp: z.boolean(), flags: heldSchema, segments: heldSchema }))
   list(): {
     caughtUp: boolean;
     flags: { key: string; version: number }[];
