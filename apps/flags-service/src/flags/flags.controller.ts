@@ -15,10 +15,21 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 
 import { InvalidFlagError, validateFlag, type Evaluation } from '@platform/flags';
 import { PG_POOL, type Pool } from '@platform/postgres';
-import { ACTOR_HEADER, actorOf, AdminTokenGuard, ServiceContext, ZodPipe } from '@platform/service-kit';
+import {
+  Accepts,
+  ACTOR_HEADER,
+  actorOf,
+  AdminTokenGuard,
+  Answers,
+  Fails,
+  ServiceContext,
+  Summary,
+  ZodPipe,
+} from '@platform/service-kit';
 
 import {
   booleanFlag,
@@ -29,6 +40,8 @@ import {
   withUrlKey,
   type EvaluateDto,
 } from './dto/put-flag.dto.js';
+import { auditAnswerSchema, evaluationAnswerSchema, flagListAnswerSchema } from './dto/flag-answers.js';
+import { flagAnswerSchema, flagDefinitionSchema } from './dto/flag-definition.schema.js';
 import { CompiledFlags } from './compiled-flags.js';
 import { toJson, type AuditEntryJson, type FlagJson } from './flag.js';
 import { FlagChangeListener } from './flag-change.listener.js';
@@ -68,12 +81,17 @@ export class FlagsController implements OnApplicationBootstrap, OnApplicationShu
 
   /** `GET /flags` → every flag, by key. */
   @Get()
+  @Summary('Every flag')
+  @Answers(200, flagListAnswerSchema)
   async list(): Promise<{ flags: FlagJson[] }> {
     return { flags: (await this.flags.listFlags()).map(toJson) };
   }
 
   /** `GET /flags/{key}` → the flag, or 404. */
   @Get(':key')
+  @Summary('A flag')
+  @Answers(200, flagAnswerSchema)
+  @Fails(404, 'No flag has this key')
   async get(@Param('key', keyPipe()) key: string): Promise<FlagJson> {
     const flag = await this.flags.findFlag(key);
     if (!flag) throw new FlagNotFoundError(key);
@@ -87,6 +105,13 @@ export class FlagsController implements OnApplicationBootstrap, OnApplicationShu
    */
   @Put(':key')
   @UseGuards(AdminTokenGuard)
+  @Summary('Create or replace a flag, or flip its kill switch with {enabled, description?}')
+  @Accepts(
+    z.union([switchFlagSchema, flagDefinitionSchema]),
+    'A whole definition, or `{enabled, description?}` to switch the flag on or off and keep the rest',
+  )
+  @Answers(201, flagAnswerSchema, { description: 'Created' })
+  @Answers(200, flagAnswerSchema, { description: 'Replaced' })
   async put(
     @Param('key', keyPipe()) key: string,
     @Body() body: unknown,
@@ -115,6 +140,9 @@ export class FlagsController implements OnApplicationBootstrap, OnApplicationShu
   @Delete(':key')
   @HttpCode(204)
   @UseGuards(AdminTokenGuard)
+  @Summary('Delete a flag')
+  @Answers(204)
+  @Fails(404, 'No flag has this key')
   async delete(
     @Param('key', keyPipe()) key: string,
     @Headers(ACTOR_HEADER) actor: string | undefined,
@@ -129,6 +157,9 @@ export class FlagsController implements OnApplicationBootstrap, OnApplicationShu
    */
   @Post(':key/evaluate')
   @HttpCode(200)
+  @Summary('What the flag serves a context, and why')
+  @Answers(200, evaluationAnswerSchema)
+  @Fails(404, 'No flag has this key')
   async evaluate(
     @Param('key', keyPipe()) key: string,
     @Body(new ZodPipe(evaluateSchema, 'evaluation')) body: EvaluateDto,
@@ -139,6 +170,9 @@ export class FlagsController implements OnApplicationBootstrap, OnApplicationShu
 
   /** `GET /flags/{key}/audit` → every change to the flag: who, when, before and after. */
   @Get(':key/audit')
+  @Summary('Every change to the flag: who, when, before and after')
+  @Answers(200, auditAnswerSchema)
+  @Fails(404, 'No flag has this key')
   async audit(@Param('key', keyPipe()) key: string): Promise<{ key: string; entries: AuditEntryJson[] }> {
     const entries = await this.flags.auditLog('flag', key);
     if (entries.length === 0) throw new FlagNotFoundError(key);
