@@ -56,6 +56,8 @@ export async function startCliPlatform(
       cli,
       'start',
       '--quiet',
+      // The runner's readable lines and status table, which these tests read, rather than the JSON a pipe gets.
+      '--pretty-logs',
       `--gateway-port=${ports.gateway}`,
       `--postgres-port=${ports.postgres}`,
       `--kafka-port=${ports.kafka}`,
@@ -96,7 +98,9 @@ export async function startCliPlatform(
     env,
     output: () => output,
     status: () =>
-      runCli(['status', '--json'], env, options.repoRoot).then((result) => JSON.parse(result.stdout) as PlatformStatus),
+      runCli(['status', '--json'], env, options.repoRoot).then(
+        (result) => JSON.parse(result.stdout) as PlatformStatus,
+      ),
     interrupt: async (timeoutMs) => {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -113,7 +117,10 @@ export function runCli(
   repoRoot?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliOf(repoRoot), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliOf(repoRoot), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

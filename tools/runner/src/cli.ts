@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The platform's command line, behind the root npm scripts:
- *   npm start [-- --scale id-service=4 --weight id-service-1=5 --gateway-port 8080 --quiet --access-log]
+ *   npm start [-- --scale id-service=4 --weight id-service-1=5 --gateway-port 8080 --quiet --access-log --json-logs]
  *   npm run status [-- --json]
  *   npm run release -- start|status|promote|abort ...
  *   npm run dev [-- <npm start's options>]
@@ -12,27 +12,22 @@ import { parseArgs } from 'node:util';
 
 import { REPO_ROOT } from '@platform/local-infra';
 
+import { SERVICES } from './catalog.js';
 import { asksForHelp, parseOrUsage, UsageError } from './cli-usage.js';
 import { runDev } from './dev/dev-command.js';
+import { wantsColor } from './output/color-support.js';
+import { chooseLogFormat, createStartOutput } from './output/start-output.js';
 import { Platform } from './platform.js';
 import { RELEASE_SYNOPSIS } from './release/release-args.js';
 import { runRelease } from './release/release-command.js';
 import { RunnerAlreadyRunningError } from './state.js';
 import { platformStatus, renderStatus } from './status.js';
 import { parseStartArgs, START_SYNOPSIS } from './start-args.js';
-import { terminalLine } from './terminal-line.js';
 import { runTests } from './test-command.js';
 
-const color = process.stdout.isTTY === true;
+const color = wantsColor(process.stdout, process.env);
 const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 const say = (message: string) => process.stdout.write(`${paint(1, '[runner]')} ${message}\n`);
-
-const SERVICE_COLORS: Record<string, number> = {
-  gateway: 35,
-  'id-service': 36,
-  'user-service': 34,
-  'flags-service': 33,
-};
 
 const USAGE = [
   ...START_SYNOPSIS,
@@ -61,6 +56,14 @@ const stateDir = process.env['PLATFORM_STATE_DIR'] ?? path.join(REPO_ROOT, '.pla
 
 async function start(args: string[]): Promise<void> {
   const options = parseStartArgs(args, process.env);
+  const output = createStartOutput({
+    format: chooseLogFormat(options.logFormat, process.stdout),
+    color,
+    serviceColours: Object.fromEntries(SERVICES.map((spec) => [spec.name, spec.facts.colour])),
+    accessLog: options.accessLog,
+    quiet: options.quiet,
+    write: (text) => process.stdout.write(text),
+  });
   const started = Date.now();
   let platform: Platform;
   try {
@@ -84,17 +87,13 @@ async function start(args: string[]): Promise<void> {
               port: options.prometheusPort,
               scrapeIntervalSeconds: scrapeInterval(process.env['PROMETHEUS_SCRAPE_INTERVAL']),
             },
-      onProgress: say,
-      onServiceLine: options.quiet
-        ? undefined
-        : (instanceId, line) => {
-            const shown = terminalLine(line, { accessLog: options.accessLog });
-            if (shown === undefined) return;
-            const service = instanceId.replace(/-\d+$/, '');
-            process.stdout.write(`${paint(SERVICE_COLORS[service] ?? 37, `[${instanceId}]`)} ${shown}\n`);
-          },
+      onProgress: (message) => output.say(message),
+      onServiceLine: (instanceId, line, stream) => output.serviceLine(instanceId, line, stream),
       onUnexpectedExit: (instanceId, code, signal) =>
-        say(paint(31, `${instanceId} exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`)),
+        output.say(
+          `${instanceId} exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`,
+          'error',
+        ),
     });
   } catch (error) {
     if (error instanceof RunnerAlreadyRunningError) {
@@ -110,19 +109,19 @@ async function start(args: string[]): Promise<void> {
     signalled++;
     if (signalled === 1) {
       firstSignalAt = Date.now();
-      say(
+      output.say(
         `${signal}: stopping Prometheus and services first, then Kafka and PostgreSQL (Ctrl-C again to force)`,
       );
       void platform.stop().then(
         () => process.exit(0),
         (error: unknown) => {
-          say(`stop failed: ${(error as Error).message}`);
+          output.say(`stop failed: ${(error as Error).message}`, 'error');
           process.exit(1);
         },
       );
     } else if (Date.now() - firstSignalAt > 1_000) {
       // Within a second it is the same Ctrl-C arriving twice (from the terminal and from npm).
-      say('forcing: killing every process now');
+      output.say('forcing: killing every process now', 'warn');
       for (const instance of platform.instances) instance.kill();
       process.exit(130);
     }
@@ -133,13 +132,12 @@ async function start(args: string[]): Promise<void> {
     await platform.boot();
   } catch (error) {
     if (signalled > 0) return; // interrupted; shutdown() exits
-    say(paint(31, `could not start the platform: ${(error as Error).message}`));
+    output.say(`could not start the platform: ${(error as Error).message}`, 'error');
     await platform.stop();
     process.exit(1);
   }
-  const status = await platformStatus(stateDir);
-  process.stdout.write(`\n${renderStatus(status, color)}\n`);
-  say(
+  output.up(
+    await platformStatus(stateDir),
     `platform up in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${path.join(stateDir, 'logs')}. Ctrl-C stops it.`,
   );
 }

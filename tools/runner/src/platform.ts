@@ -76,7 +76,7 @@ export interface PlatformOptions {
   readonly serviceEnv?: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
   readonly onProgress?: (message: string) => void;
-  readonly onServiceLine?: (instanceId: string, line: string) => void;
+  readonly onServiceLine?: (instanceId: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** A service process that exits while the platform runs (not during shutdown). */
   readonly onUnexpectedExit?: (instanceId: string, code: number | null, signal: string | null) => void;
   /** Also run Prometheus, if its binary is on PATH, scraping every instance (`npm start` does). */

@@ -23,7 +23,7 @@ export interface ServiceProcessOptions {
   readonly env: Record<string, string>;
   readonly logFile: string;
   /** Each line the process writes, to show it prefixed with the instance id. */
-  readonly onLine?: (instanceId: string, line: string) => void;
+  readonly onLine?: (instanceId: string, line: string, stream: 'stdout' | 'stderr') => void;
   readonly onExit?: (instance: ServiceProcess, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
@@ -58,13 +58,17 @@ export class ServiceProcess {
       // Set here so that what the runner records and what the service announces cannot differ.
       env: { ...inherited, SERVICE_VERSION: this.version, SERVICE_TRACK: this.track },
     });
-    const readers = [this.child.stdout!, this.child.stderr!].map((stream) => {
+    const outputs = [
+      ['stdout', this.child.stdout!],
+      ['stderr', this.child.stderr!],
+    ] as const;
+    const readers = outputs.map(([name, stream]) => {
       stream.pipe(log, { end: false });
       const lines = createInterface({ input: stream });
       lines.on('line', (line) => {
         this.lastLines.push(line);
         if (this.lastLines.length > LAST_LINES_KEPT) this.lastLines.shift();
-        options.onLine?.(options.instanceId, line);
+        options.onLine?.(options.instanceId, line, name);
       });
       return new Promise((resolve) => lines.once('close', resolve));
     });

@@ -15,7 +15,16 @@ describe(parseStartArgs.name, () => {
       prometheusPort: 9090,
       quiet: false,
       accessLog: false,
+      logFormat: undefined,
     });
+  });
+
+  it('takes --json-logs or --pretty-logs, not both', () => {
+    expect(parseStartArgs(['--json-logs']).logFormat).toBe('json');
+    expect(parseStartArgs(['--pretty-logs']).logFormat).toBe('pretty');
+    const both = () => parseStartArgs(['--json-logs', '--pretty-logs']);
+    expect(both).toThrow(UsageError);
+    expect(both).toThrow('--json-logs and --pretty-logs choose between two forms: give one of them');
   });
 
   it('takes repeated --scale, ports, and GATEWAY_PORT from the environment', () => {
@@ -75,6 +84,7 @@ describe(parseStartArgs.name, () => {
     [['--gateway-port', '80a'], '--gateway-port must be a port number from 1 to 65535, got "80a"'],
     [['--gateway-port', '70000'], 'from 1 to 65535'],
     [['--qiuet'], "Unknown option '--qiuet'"],
+    [['--json-log'], "Unknown option '--json-log'"],
   ])('refuses %j in one line: %s', (args, message) => {
     const parse = () => parseStartArgs(args);
     expect(parse).toThrow(UsageError);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { GATEWAY_SERVICE, SERVICES } from './catalog.js';
 import { parseOrUsage, UsageError } from './cli-usage.js';
+import type { LogFormat } from './output/start-output.js';
 
 /** `npm start -- …`, parsed and checked before anything starts. */
 export interface StartArgs {
@@ -18,11 +19,17 @@ export interface StartArgs {
   readonly quiet: boolean;
   /** Show each request's "request completed" line too (always in the log files). */
   readonly accessLog: boolean;
+  /** `--json-logs` or `--pretty-logs`; undefined: readable on a terminal, JSON into a pipe or file. */
+  readonly logFormat: LogFormat | undefined;
 }
 
 export const START_SYNOPSIS = [
   'usage: cli.js start [--scale <service>=<count>]... [--weight <instance>=<weight>]...',
   '                    [--gateway-port <port>] [--quiet] [--access-log] [--prometheus-port <port>] [--no-prometheus]',
+  '                    [--json-logs | --pretty-logs]',
+  "         --json-logs    one JSON object a line (the runner's messages too), the default when stdout",
+  '                        is not a terminal; --pretty-logs: one short readable line an event, the default',
+  '                        on a terminal, coloured unless NO_COLOR is set (FORCE_COLOR colours a pipe too)',
 ];
 
 /** Most instances of one service `--scale` starts (2 cores run far fewer well). */
@@ -51,9 +58,13 @@ export function parseStartArgs(
         'no-prometheus': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'access-log': { type: 'boolean', default: false },
+        'json-logs': { type: 'boolean', default: false },
+        'pretty-logs': { type: 'boolean', default: false },
       },
     }),
   );
+  if (values['json-logs'] && values['pretty-logs'])
+    throw new UsageError('--json-logs and --pretty-logs choose between two forms: give one of them');
   const scale = parseScale(values.scale);
   return {
     scale,
@@ -67,6 +78,7 @@ export function parseStartArgs(
       : port(values['prometheus-port'], 9090, '--prometheus-port'),
     quiet: values.quiet,
     accessLog: values['access-log'],
+    logFormat: values['json-logs'] ? 'json' : values['pretty-logs'] ? 'pretty' : undefined,
   };
 }
 

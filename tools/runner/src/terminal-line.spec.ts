@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
+import { painter } from './output/color-support.js';
 import { terminalLine } from './terminal-line.js';
 
 const base = {
@@ -64,5 +65,37 @@ describe(terminalLine.name, () => {
   it('passes a line that is not JSON through as it is', () => {
     expect(terminalLine('Listening on 3101', { accessLog: false })).toBe('Listening on 3101');
     expect(terminalLine('{not json', { accessLog: false })).toBe('{not json');
+  });
+});
+
+describe(`${terminalLine.name} in colour`, () => {
+  const paint = painter(true);
+  const event = (level: string) => JSON.stringify({ ...base, level, msg: 'something happened', code: 'X' });
+
+  it('colours the level by how serious it is and greys the time, leaving the message plain', () => {
+    expect(terminalLine(event('error'), { accessLog: false, paint })).toBe(
+      `${paint('gray', '04:51:12')} ${paint('red', 'ERROR')} something happened code=X`,
+    );
+    expect(terminalLine(event('warn'), { accessLog: false, paint })).toContain(paint('yellow', 'WARN'));
+    expect(terminalLine(event('info'), { accessLog: false, paint })).toContain(paint('green', 'INFO'));
+  });
+
+  it('shows a request answered 5xx in red, and others plain', () => {
+    const failed = JSON.parse(completed) as Record<string, unknown>;
+    failed['status'] = 503;
+    expect(terminalLine(JSON.stringify(failed), { accessLog: true, paint })).toBe(
+      `${paint('gray', '04:51:12')} ${paint('red', 'POST /ids/snowflake → 503 in 1.25 ms')}`,
+    );
+    expect(terminalLine(completed, { accessLog: true, paint })).toBe(
+      `${paint('gray', '04:51:12')} POST /ids/snowflake → 200 in 1.25 ms`,
+    );
+  });
+
+  it('clips the text, never the colour codes, and counts only what is visible', () => {
+    const long = JSON.stringify({ ...base, level: 'error', msg: 'y'.repeat(500) });
+    const shown = terminalLine(long, { accessLog: false, paint })!;
+    expect(shown.endsWith('y…')).toBe(true);
+    // eslint-disable-next-line no-control-regex
+    expect(shown.replace(/\u001b\[\d+m/g, '').length).toBe(240);
   });
 });

@@ -75,6 +75,8 @@ export class PlatformTarget {
       RUNNER_CLI,
       'start',
       '--quiet',
+      // Readable lines, shown when the run fails, rather than the JSON a pipe gets by default.
+      '--pretty-logs',
       '--no-prometheus',
       `--gateway-port=${ports[0]}`,
       `--postgres-port=${ports[1]}`,
