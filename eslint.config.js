@@ -22,6 +22,16 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       eqeqeq: ['error', 'always'],
       'no-console': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // kafkajs logs "KafkaJS v2.0.0 switched default partitioner" for a producer made without one.
+          selector:
+            "CallExpression[callee.property.name='producer']:not(:has(Property[key.name='createPartitioner']))",
+          message:
+            'Name the partitioner: producer({ createPartitioner: Partitioners.DefaultPartitioner, ... }) (kafkajs warns at a producer without one).',
+        },
+      ],
     },
   },
   {

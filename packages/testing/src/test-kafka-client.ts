@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 import { testKafkaBrokers } from './test-kafka.js';
 
@@ -15,7 +15,10 @@ export async function publishRaw(
   topic: string,
   messages: readonly { key: string | null; value: string | Buffer | null }[],
 ): Promise<void> {
-  const producer = createTestKafka('test-raw-producer').producer({ allowAutoTopicCreation: false });
+  const producer = createTestKafka('test-raw-producer').producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });

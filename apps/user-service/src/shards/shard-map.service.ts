@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Gauge } from 'prom-client';
 
 import { createKafka, ensureTopic } from '@platform/kafka';
@@ -196,7 +196,10 @@ export class ShardMapService implements OnModuleInit, OnApplicationShutdown {
       compacted: true,
       replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
     });
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    const producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.producer = producer;
     await producer.connect();
     if (this.stopping) return;

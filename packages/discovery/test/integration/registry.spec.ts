@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 
 import { CONSUMER_LAG_METRIC, createKafka, ensureTopic } from '@platform/kafka';
@@ -73,7 +73,10 @@ async function watch(topic: string) {
 
 /** Writes raw messages, as a buggy or hostile client could. */
 async function writeRaw(topic: string, messages: { key: string | null; value: string | null }[]) {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     for (const message of messages) await producer.send({ topic, acks: -1, messages: [message] });

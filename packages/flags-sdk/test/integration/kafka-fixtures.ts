@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 import { createKafka, ensureTopic } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
@@ -33,6 +33,7 @@ export class FlagsTestKafka {
   async publish(topic: string, ...messages: WireMessage[]): Promise<void> {
     this.producer ??= this.kafka.producer({
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { ConfigResourceTypes, Partitioners, type Admin, type Kafka } from 'kafkajs';
 
 import { createLogger } from '@platform/observability';
 import { testKafkaBrokers, uniqueTopic } from '@platform/testing';
@@ -58,7 +58,10 @@ describe(ensureTopic.name, () => {
         'delete.retention.ms': '3600000',
       }) as unknown,
     });
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     try {
       const [sent] = await producer.send({ topic, messages: [{ key: 'a', value: 'v' }] });

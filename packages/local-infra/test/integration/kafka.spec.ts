@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 
 // The built package: startKafka runs its host script from dist/, next to the compiled code.
 import { freePort, isPortFree, kafkaVersion, startKafka, type LocalKafka } from '@platform/local-infra';
@@ -80,7 +80,10 @@ describe(startKafka.name, () => {
   });
 
   it('carries keyed messages and a tombstone to a consumer group reading from the beginning, with committed offsets', async () => {
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     await producer.send({
       topic,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 import { sleep } from '../http.js';
 import { check, type ChaosContext, type Scenario, type ScenarioOutcome } from '../scenario.js';
@@ -52,7 +52,10 @@ async function run(context: ChaosContext): Promise<ScenarioOutcome> {
   const brokers = [...target.state().infrastructure.kafka.brokers];
   const registeredBefore = await gateway.registered();
   const kafka = new Kafka({ clientId: 'chaos', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const flows = [
     readUsers(target, 'users', [...fixture.usersOn['a']!, ...fixture.usersOn['b']!], 15),
