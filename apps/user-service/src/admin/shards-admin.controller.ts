@@ -1,10 +1,11 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 
 import type { BreakerState } from '@platform/breakers';
-import { AdminTokenGuard } from '@platform/service-kit';
+import { AdminTokenGuard, Answers, Summary } from '@platform/service-kit';
 
 import { PhysicalShards } from '../shards/physical-shards.js';
 import { ShardMapService } from '../shards/shard-map.service.js';
+import { shardsAnswerSchema } from './shards-answer.js';
 
 export interface ShardsJson {
   readonly mapVersion: number;
@@ -32,6 +33,8 @@ export class ShardsAdminController {
 
   /** `GET /admin/shards` → the shard map this instance routes with, and each shard's row count. */
   @Get()
+  @Summary("The shard map this instance routes with, and each shard database's users")
+  @Answers(200, shardsAnswerSchema)
   async list(): Promise<ShardsJson> {
     await this.maps.refresh().catch(() => false);
     const map = this.maps.map;

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-import { ZodPipe } from '@platform/service-kit';
+import { Answers, Fails, Summary, ZodPipe } from '@platform/service-kit';
 
 import {
   createUserSchema,
@@ -12,6 +12,7 @@ import {
   type ListUsersQuery,
   type UpdateUserDto,
 } from './dto/user.dto.js';
+import { userAnswerSchema, userListAnswerSchema } from './dto/user-answers.js';
 import { toJson, type UserJson } from './user.js';
 import { UsersService } from './users.service.js';
 
@@ -28,6 +29,9 @@ export class UsersController {
   /** `POST /users {email, name}` → 201 with the user; 400 for bad input, 409 for a taken email. */
   @Post()
   @HttpCode(201)
+  @Summary('Create a user, on the shard its new id maps to')
+  @Answers(201, userAnswerSchema, { description: 'Created; `location` names it' })
+  @Fails(409, 'The email is taken')
   async create(
     @Body(new ZodPipe(createUserSchema, 'user')) body: CreateUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -42,6 +46,9 @@ export class UsersController {
    * every user in id order, gathered from all shards, with the cursor of the next page.
    */
   @Get()
+  @Summary('Find the user with an email, or list every user in id order, a page at a time, from all shards')
+  @Answers(200, userListAnswerSchema)
+  @Fails(404, 'No user has this email (`?email=`)')
   async list(
     @Query(new ZodPipe(listUsersQuerySchema, 'query')) query: ListUsersQuery,
   ): Promise<UserListJson> {
@@ -54,12 +61,19 @@ export class UsersController {
 
   /** `GET /users/{id}` → the user, or 404. */
   @Get(':id')
+  @Summary('A user')
+  @Answers(200, userAnswerSchema)
+  @Fails(404, 'No user has this id')
   async get(@Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint): Promise<UserJson> {
     return toJson(await this.users.get(id));
   }
 
   /** `PATCH /users/{id} {email?, name?}` → the updated user; 409 if the new email is taken. */
   @Patch(':id')
+  @Summary("Change a user's email or name")
+  @Answers(200, userAnswerSchema)
+  @Fails(404, 'No user has this id')
+  @Fails(409, 'The new email is taken')
   async update(
     @Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint,
     @Body(new ZodPipe(updateUserSchema, 'user')) body: UpdateUserDto,
@@ -70,6 +84,9 @@ export class UsersController {
   /** `DELETE /users/{id}` → 204, or 404. */
   @Delete(':id')
   @HttpCode(204)
+  @Summary('Delete a user')
+  @Answers(204)
+  @Fails(404, 'No user has this id')
   async delete(@Param('id', new ZodPipe(userIdParamSchema, 'user id')) id: bigint): Promise<void> {
     await this.users.delete(id);
   }
