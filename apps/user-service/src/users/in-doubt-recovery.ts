@@ -101,19 +101,30 @@ export class InDoubtRecovery implements OnModuleInit, OnApplicationShutdown {
     return remaining;
   }
 
-  /** The recorded decision, or 'abort' recorded now. */
+  /**
+   * The recorded decision, or 'abort' recorded now. Two statements, not one: when the writer's
+   * 'commit' is being inserted at the same moment, the insert here waits for it and then does
+   * nothing, and a read in the same statement would still see the table as it was before the writer
+   * committed (one snapshot per statement) — no decision, taken for 'abort', while the writer,
+   * finding its transaction gone, told its client 201 (issue 19, race 3; forced by
+   * test/integration/in-doubt-interleaving.spec.ts). The read after it takes a new snapshot.
+   */
   private async decide(gid: string): Promise<'commit' | 'abort'> {
-    const { rows } = await this.catalog.query((pool) =>
-      pool.query<{ outcome: 'commit' | 'abort' }>(
-        `WITH recorded AS (
-           INSERT INTO user_write_outcomes (gid, outcome) VALUES ($1, 'abort')
-           ON CONFLICT (gid) DO NOTHING RETURNING outcome)
-         SELECT outcome FROM recorded
-         UNION ALL SELECT outcome FROM user_write_outcomes WHERE gid = $1`,
+    return this.catalog.query(async (pool) => {
+      const { rows: recorded } = await pool.query<{ outcome: 'abort' }>(
+        `INSERT INTO user_write_outcomes (gid, outcome) VALUES ($1, 'abort')
+         ON CONFLICT (gid) DO NOTHING RETURNING outcome`,
         [gid],
-      ),
-    );
-    return rows[0]?.outcome ?? 'abort';
+      );
+      if (recorded[0]) return recorded[0].outcome;
+      const { rows } = await pool.query<{ outcome: 'commit' | 'abort' }>(
+        'SELECT outcome FROM user_write_outcomes WHERE gid = $1',
+        [gid],
+      );
+      // Decisions are dropped only once no shard has their transaction prepared; this one still is.
+      if (!rows[0]) throw new Error(`the decision on ${gid} was there and is gone; settled next pass`);
+      return rows[0].outcome;
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
