@@ -6,6 +6,7 @@ import { ensureTopic, TopicFollower } from '@platform/kafka';
 import type { Logger } from '@platform/observability';
 import { PlatformError } from '@platform/service-kit';
 
+import { supersedes } from './release-precedence.js';
 import { releaseSchema, type Release } from './release.js';
 
 export class ReleaseStoreUnavailableError extends PlatformError {
@@ -38,8 +39,9 @@ export interface ReleaseStoreEvents {
 /**
  * Every service's release, kept on a compacted Kafka topic keyed by service (the gateway's durable
  * store: it survives restarts, and every gateway reads the same one). Each gateway reads the topic
- * whole and follows it; a record replaces the one held only if its revision is higher, so a
- * gateway's own save and its echo from the topic apply once. Kafka being down leaves the releases
+ * whole and follows it; a record replaces the one held only if it supersedes it
+ * ({@link supersedes}: the same rule on every gateway, so conflicting saves end the same everywhere),
+ * and a gateway's own save and its echo from the topic apply once. Kafka being down leaves the releases
  * known so far in force (static stability); only saving needs it.
  */
 export class ReleaseStore extends EventEmitter<ReleaseStoreEvents> {
@@ -77,7 +79,10 @@ export class ReleaseStore extends EventEmitter<ReleaseStoreEvents> {
         this.follower.start();
         return false;
       });
-    return Promise.race([ready, new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false))]);
+    return Promise.race([
+      ready,
+      new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
+    ]);
   }
 
   get caughtUp(): boolean {
@@ -115,8 +120,7 @@ export class ReleaseStore extends EventEmitter<ReleaseStoreEvents> {
 
   /** Applies a release here only (the analysis acting while Kafka is down); saved later. */
   apply(release: Release): boolean {
-    const held = this.releases.get(release.service);
-    if (held && held.revision >= release.revision) return false;
+    if (!supersedes(release, this.releases.get(release.service))) return false;
     this.releases.set(release.service, release);
     this.emit('changed', release);
     return true;

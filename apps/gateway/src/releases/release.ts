@@ -168,8 +168,10 @@ export const releaseSchema = z
     analysis: analysisSettingsSchema,
     lastAnalysis: analysisResultSchema.nullable(),
     history: z.array(historyEntrySchema).max(MAX_HISTORY),
-    /** Grows with every change; a gateway applies a record only if it is newer than the one it holds. */
+    /** Grows with every change; which record a gateway keeps: see release-precedence.ts. */
     revision: z.number().int().min(1),
+    /** The revision the release was started at: a newer release has a higher one (absent before it existed). */
+    startRevision: z.number().int().min(1).optional(),
     /** The gateway instance that runs the analysis (the one the release was started on). */
     coordinator: z.string().min(1).max(128),
     startedAt: z.string(),

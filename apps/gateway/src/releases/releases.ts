@@ -13,6 +13,7 @@ import {
   ReleaseInProgressError,
   ReleaseNotFoundError,
 } from './release.errors.js';
+import { compare } from './release-precedence.js';
 import { routingOf, type ReleaseRouting, type VersionChoice } from './release-routing.js';
 import type { ReleaseStore } from './release-store.js';
 import {
@@ -162,11 +163,15 @@ export class Releases {
         lastAnalysis: null,
         history: [{ at, phase: 'progressing', weight, reason: `started by ${actor}` }],
         revision: (current?.revision ?? 0) + 1,
+        startRevision: (current?.revision ?? 0) + 1,
         coordinator: this.context.instanceId,
         startedAt: at,
         updatedAt: at,
       };
       await this.store.save(release);
+      // Another gateway started one at the same moment and its release won (release-precedence.ts).
+      const held = this.store.get(service);
+      if (held && compare(held, release) !== 0) throw new ReleaseInProgressError(held);
       this.logger.info(
         {
           service,
@@ -205,6 +210,9 @@ export class Releases {
       if (!isInProgress(current)) throw new ReleaseFinishedError(current);
       const next = this.next(current, { phase, weight }, reason);
       await this.store.save(next);
+      // It finished on another gateway at the same moment, and that ending stands (release-precedence.ts).
+      const held = this.store.get(service);
+      if (held && compare(held, next) !== 0 && !isInProgress(held)) throw new ReleaseFinishedError(held);
       this.logger.info({ service, phase, reason }, `release of ${service} ${phase}`);
       return next;
     });
@@ -235,7 +243,9 @@ export class Releases {
     if (this.store.caughtUp && last && last.at === release.updatedAt)
       this.transitions.inc({ service, phase: release.phase });
     const analyse = release.strategy === 'canary' && isInProgress(release);
-    if (!analyse) {
+    if (!analyse || release.coordinator !== this.context.instanceId) {
+      // Not analysed here: finished, or coordinated by another gateway (one whose release won a
+      // start made on two gateways at once, see release-precedence.ts).
       clearInterval(this.timers.get(service));
       this.timers.delete(service);
       this.windows.delete(service);
@@ -243,7 +253,7 @@ export class Releases {
     }
     // A new weight starts a new window: the last one's requests were judged at the old weight.
     this.windows.set(service, { stable: new WindowStats(), candidate: new WindowStats() });
-    if (release.coordinator !== this.context.instanceId || this.timers.has(service)) return;
+    if (this.timers.has(service)) return;
     const timer = setInterval(() => void this.tick(service), release.analysis.intervalMs);
     timer.unref();
     this.timers.set(service, timer);
