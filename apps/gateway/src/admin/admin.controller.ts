@@ -2,12 +2,14 @@ import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 
 import { routeBreakerName } from '@platform/breakers';
 import { RegistryView, ServiceClient } from '@platform/discovery';
-import { AdminTokenGuard, ServiceContext } from '@platform/service-kit';
+import { Accepts, AdminTokenGuard, Answers, Fails, ServiceContext, Summary } from '@platform/service-kit';
+import { z } from 'zod';
 
 import { RouteNotFoundError } from '../routing/route.errors.js';
 import { RoutePolicies } from '../routing/route-policies.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import { RouteTable, type RouteSource } from '../routing/route-table.js';
+import { registryListingSchema, routeViewSchema, upstreamsSchema } from './admin-answers.js';
 
 /** One instance as `GET /admin/registry` shows it. */
 export interface InstanceView {
@@ -69,6 +71,8 @@ export class AdminController {
 
   /** `GET /admin/registry`: service → live instances, as this gateway sees them now. */
   @Get('registry')
+  @Summary('Every service and its live instances, as this gateway sees them now')
+  @Answers(200, registryListingSchema)
   registry(): RegistryListing {
     const now = Date.now();
     const services: Record<string, InstanceView[]> = {};
@@ -91,6 +95,8 @@ export class AdminController {
 
   /** `GET /admin/routes`: each `/api/<segment>`, its service, who said so, its breaker and policy. */
   @Get('routes')
+  @Summary('Each /api/<segment> route: its service, who said so, its breaker and policy')
+  @Answers(200, z.object({ routes: z.array(routeViewSchema) }))
   routeTable(): { routes: RouteView[] } {
     return { routes: this.routes.entries().map((route) => this.routeView(route.segment)) };
   }
@@ -101,6 +107,14 @@ export class AdminController {
    * Validated as a whole after merging: a bad value changes nothing and answers 400.
    */
   @Put('routes/:segment')
+  @Summary("Change a route's policy with a partial one, validated whole after merging")
+  @Accepts(
+    z.looseObject({}),
+    'A part of the route policy, e.g. {"upstream":{"strategy":"least-connections"}}',
+  )
+  @Answers(200, routeViewSchema)
+  @Fails(400, 'The merged policy is invalid; nothing changed')
+  @Fails(404, 'No route has this segment')
   updateRoute(@Param('segment') segment: string, @Body() patch: unknown): RouteView {
     if (!this.routes.entries().some((route) => route.segment === segment)) {
       throw new RouteNotFoundError('PUT', `/admin/routes/${segment}`);
@@ -111,6 +125,8 @@ export class AdminController {
 
   /** `GET /admin/upstreams`: per service and instance, load, weight, breaker, ejection, health. */
   @Get('upstreams')
+  @Summary('Per service and instance: load, weight, breaker, ejection, health')
+  @Answers(200, upstreamsSchema)
   upstreams(): {
     zone: string;
     services: Record<string, { retryBudgetRemaining: number | null; instances: UpstreamInstanceView[] }>;

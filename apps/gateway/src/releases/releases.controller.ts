@@ -1,8 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 
-import { ACTOR_HEADER, actorOf, AdminTokenGuard } from '@platform/service-kit';
+import { z } from 'zod';
 
-import type { Release } from './release.js';
+import {
+  Accepts,
+  ACTOR_HEADER,
+  actorOf,
+  AdminTokenGuard,
+  Answers,
+  Fails,
+  Summary,
+} from '@platform/service-kit';
+
+import { releaseRequestSchema, releaseSchema, type Release } from './release.js';
 import { Releases } from './releases.js';
 
 /**
@@ -17,17 +27,26 @@ export class ReleasesController {
   constructor(private readonly releases: Releases) {}
 
   @Get()
+  @Summary('Every release: where it stands and why')
+  @Answers(200, z.object({ releases: z.array(releaseSchema) }))
   list(): { releases: Release[] } {
     return { releases: this.releases.list() };
   }
 
   @Get(':service')
+  @Summary("A service's release: its phase, weight, last analysis and history")
+  @Answers(200, releaseSchema)
+  @Fails(404, 'The service has no release')
   get(@Param('service') service: string): Release {
     return this.releases.get(service);
   }
 
   @Put(':service')
   @HttpCode(201)
+  @Summary('Start a release of a service: rolling, blue-green, or a canary analysed step by step')
+  @Accepts(releaseRequestSchema)
+  @Answers(201, releaseSchema)
+  @Fails(409, 'A release of the service is in progress, or no instance runs a version it names')
   start(
     @Param('service') service: string,
     @Body() body: unknown,
@@ -38,12 +57,20 @@ export class ReleasesController {
 
   @Post(':service/promote')
   @HttpCode(200)
+  @Summary('Send every user to the candidate and finish the release')
+  @Answers(200, releaseSchema)
+  @Fails(404, 'The service has no release')
+  @Fails(409, 'The release is already finished')
   promote(@Param('service') service: string, @Headers(ACTOR_HEADER) actor?: string): Promise<Release> {
     return this.releases.promote(service, actorOf(actor));
   }
 
   @Post(':service/abort')
   @HttpCode(200)
+  @Summary('Send every user back to the stable version and finish the release')
+  @Answers(200, releaseSchema)
+  @Fails(404, 'The service has no release')
+  @Fails(409, 'The release is already finished')
   abort(@Param('service') service: string, @Headers(ACTOR_HEADER) actor?: string): Promise<Release> {
     return this.releases.abort(service, actorOf(actor));
   }
