@@ -12,7 +12,9 @@ import { ServiceContext } from '@platform/service-kit';
 import { AdminController } from './admin/admin.controller.js';
 import { GATEWAY_CONFIG } from './config/config.js';
 import type { GatewayConfig } from './config/env.schema.js';
+import { DocsController } from './docs/docs.controller.js';
 import { PrometheusSdController } from './monitoring/prometheus-sd.controller.js';
+import { PlatformOpenApi } from './openapi/platform-openapi.js';
 import { GatewayMetrics } from './proxy/gateway-metrics.js';
 import { ProxyRoutes } from './proxy/proxy.routes.js';
 import { mergePatch, RoutePolicies } from './routing/route-policies.js';
@@ -48,7 +50,7 @@ export class AppModule {
         ),
         ServiceAdminModule,
       ],
-      controllers: [AdminController, ReleasesController, PrometheusSdController],
+      controllers: [AdminController, ReleasesController, PrometheusSdController, DocsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         {
@@ -93,6 +95,7 @@ export class AppModule {
         ReleasesLifecycle,
         GatewayMetrics,
         ProxyRoutes,
+        PlatformOpenApi,
       ],
     };
   }

@@ -21,5 +21,6 @@ import { ServiceAdminTargets } from './service-admin-targets.js';
     },
     ServiceAdminRoutes,
   ],
+  exports: [ServiceAdminClient, ServiceAdminTargets],
 })
 export class ServiceAdminModule {}
