@@ -10,7 +10,7 @@
 #            twice: with dev dependencies for the build, without them for the runtime.
 #   build    installs everything the first cut needs (tsc, turbo too) and compiles it.
 #   deploy   production dependencies of the second cut, plus the compiled output of its workspaces.
-#   runtime  Debian slim node, the app and its production node_modules, running as user `node`.
+#   runtime  Debian slim Node 24, the app and its production node_modules, running as user `node`.
 #
 # Why two cuts: every app has @platform/testing as a dev dependency, and through it
 # @platform/local-infra with embedded-postgres and its PostgreSQL binaries (only the local runner
@@ -19,13 +19,18 @@
 # not list them at all.
 #
 # No install scripts run: none of the apps' production dependencies has one (in the lockfile only
-# embedded-postgres, @swc/core and @parcel/watcher do, all for local runs and tests).
+# embedded-postgres, @swc/core and @parcel/watcher do, all for local runs and tests). The one thing
+# the root's postinstall does that the runtime needs, the fix to kafkajs' idle request-queue timer
+# (packages/kafka/patches/kafkajs-idle-timer.mjs), the deploy stage runs itself.
+#
+# Node 24, the current LTS; the platform also runs on 22 and 20.19+ (docs/local-platform.md), e.g.
+# --build-arg NODE_IMAGE=node:22-bookworm-slim.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
-# The npm of package.json's packageManager (the node 20 image ships npm 10) and the turbo the
-# lockfile pins, for the prune stage (the build stage runs the turbo from node_modules).
+# The npm of package.json's packageManager (exactly; the image's own npm may differ) and the turbo
+# the lockfile pins, for the prune stage (the build stage runs the turbo from node_modules).
 RUN npm install --global --no-audit --no-fund npm@11.19.1 turbo@2.11.11
 WORKDIR /app
 
@@ -51,6 +56,8 @@ RUN npx turbo run build --filter="@platform/${APP}"
 FROM base AS deploy
 COPY --from=prune /app/out/runtime/json/ ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY --from=prune /app/packages/kafka/patches/kafkajs-idle-timer.mjs /build/
+RUN node /build/kafkajs-idle-timer.mjs /app
 COPY --from=build /app/apps/ /build/apps/
 COPY --from=build /app/packages/ /build/packages/
 # The compiled output of exactly the workspaces this cut lists (their package.json `exports` point into dist/).
