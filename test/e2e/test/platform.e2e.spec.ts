@@ -1,12 +1,18 @@
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 import { decodeSnowflake } from '@platform/ids';
 import { freePort, isPortFree } from '@platform/local-infra';
 import { isAlive, serviceSpec, ServiceProcess, type PlatformStatus } from '@platform/runner';
-import { eventually } from '@platform/testing';
+import {
+  DocumentedAnswers,
+  eventually,
+  openApiProblems,
+  type OpenApiLike,
+  type ReceivedAnswer,
+} from '@platform/testing';
 
 import { runCli, startCliPlatform, type CliPlatform } from './cli-platform.js';
 
@@ -20,6 +26,8 @@ const SERVICE_ENV = {
 let platform: CliPlatform;
 let status: PlatformStatus;
 const extraInstances: ServiceProcess[] = [];
+/** Every answer `api()` received, checked against the gateway's OpenAPI document at the end. */
+const received: ReceivedAnswer[] = [];
 
 async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${platform.gatewayUrl}${url}`, {
@@ -28,6 +36,13 @@ async function api(method: string, url: string, body?: unknown, headers: Record<
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
+  received.push({
+    method,
+    path: url,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: text,
+  });
   return {
     status: response.status,
     headers: response.headers,
@@ -226,7 +241,7 @@ describe('the platform through the gateway', () => {
       brokers: [...status.infrastructure!.kafka.brokers],
       logLevel: logLevel.NOTHING,
     });
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
       topic: 'platform.registry',
@@ -250,6 +265,72 @@ describe('the platform through the gateway', () => {
     for (const service of Object.keys(before))
       expect(instanceIds(after, service)).toEqual(instanceIds(before, service));
     for (let i = 0; i < 6; i++) expect((await api('POST', '/api/ids/snowflake')).status).toBe(200);
+  });
+});
+
+describe('the API documents (GET /openapi.json, /docs)', () => {
+  const auth = () => ({ authorization: `Bearer ${status.adminToken}` });
+  const services = ['id-service', 'user-service', 'flags-service'];
+
+  it('serves Swagger UI at /docs and one valid document listing every documented route of every service', async () => {
+    const docs = await fetch(`${platform.gatewayUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui-bundle.js');
+
+    const merged = await api('GET', '/openapi.json');
+    expect(merged.status).toBe(200);
+    const document = merged.json as unknown as OpenApiLike;
+    expect(await openApiProblems(document)).toEqual([]);
+    expect(merged.json['x-unreachable-services']).toBeUndefined();
+
+    const mergedIds = new Set(
+      Object.values(document.paths).flatMap((item) => Object.values(item).map((op) => op.operationId)),
+    );
+    const perService = new Map<string, number>();
+    for (const id of mergedIds) {
+      const service = id!.split('.')[0]!;
+      perService.set(service, (perService.get(service) ?? 0) + 1);
+    }
+    process.stdout.write(
+      `  [measured] operations in the gateway's OpenAPI document: ${[...perService].map(([service, n]) => `${service} ${n}`).join(', ')}\n`,
+    );
+    for (const service of services) {
+      const instance = status.instances.find((i) => i.service === service)!;
+      const own = (await (
+        await fetch(`${instance.url}/openapi.json`, { headers: auth() })
+      ).json()) as OpenApiLike;
+      expect({ service, problems: await openApiProblems(own) }).toEqual({ service, problems: [] });
+      const ownIds = Object.values(own.paths).flatMap((item) =>
+        Object.values(item).map((op) => `${service}.${op.operationId}`),
+      );
+      expect(ownIds.length).toBeGreaterThan(8);
+      expect({ service, missing: ownIds.filter((id) => !mergedIds.has(id)) }).toEqual({
+        service,
+        missing: [],
+      });
+    }
+  });
+
+  it('documents every answer the tests above received through the gateway, and each matches its schema', async () => {
+    const document = (await api('GET', '/openapi.json')).json as unknown as OpenApiLike;
+    const answers = new DocumentedAnswers(document);
+    const undocumented: string[] = [];
+    const mismatched: { answer: string; problems: string[] }[] = [];
+    let checked = 0;
+    for (const answer of received) {
+      const check = answers.check(answer);
+      const name = `${answer.method} ${answer.path} → ${answer.status}`;
+      if (!check) undocumented.push(name);
+      else if (check.problems.length > 0) mismatched.push({ answer: name, problems: check.problems });
+      else checked++;
+    }
+    process.stdout.write(
+      `  [measured] answers matching the gateway's OpenAPI document: ${checked} of ${received.length}\n`,
+    );
+    expect(mismatched).toEqual([]);
+    // Only the routes that do not exist, asked for on purpose above.
+    expect(undocumented).toEqual(['GET /api/no-such-thing/1 → 404', 'GET /no/such/route → 404']);
+    expect(checked).toBeGreaterThan(50);
   });
 });
 
