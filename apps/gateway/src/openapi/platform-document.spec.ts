@@ -39,7 +39,7 @@ describe(PlatformDocument.name, () => {
       },
     };
 
-    const merged = await new PlatformDocument(gateway, documents, 50).build();
+    const merged = await new PlatformDocument(gateway, documents, { timeoutMs: 50 }).document();
 
     expect(Object.keys(merged.paths)).toEqual(['/admin/routes', '/api/ids/{kind}']);
     expect(merged[UNREACHABLE_EXTENSION]).toEqual([
@@ -48,18 +48,29 @@ describe(PlatformDocument.name, () => {
     ]);
   });
 
-  it('asks again each time, so a service that came up since is listed', async () => {
+  it('asks once for a burst of requests, and again 2 s later, so a service that came up since is listed', async () => {
     let up = false;
+    let asked = 0;
+    let now = 0;
     const documents: ServiceDocuments = {
       services: () => [{ service: 'id-service', segments: ['ids'] }],
-      fetch: () =>
-        up ? Promise.resolve(documentWith('/ids/{kind}', 'issue')) : Promise.reject(new Error('down')),
+      fetch: () => {
+        asked++;
+        return up ? Promise.resolve(documentWith('/ids/{kind}', 'issue')) : Promise.reject(new Error('down'));
+      },
     };
-    const platform = new PlatformDocument(gateway, documents);
+    const platform = new PlatformDocument(gateway, documents, { now: () => now });
 
-    expect((await platform.build())[UNREACHABLE_EXTENSION]).toHaveLength(1);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => platform.document()));
+    expect(asked).toBe(1);
+    expect(burst[9]![UNREACHABLE_EXTENSION]).toEqual([{ service: 'id-service', problem: 'down' }]);
+
     up = true;
-    const merged = await platform.build();
+    now = 1_999;
+    expect((await platform.document())[UNREACHABLE_EXTENSION]).toHaveLength(1);
+    now = 2_000;
+    const merged = await platform.document();
+    expect(asked).toBe(2);
     expect(merged[UNREACHABLE_EXTENSION]).toBeUndefined();
     expect(merged.paths['/api/ids/{kind}']).toBeDefined();
   });

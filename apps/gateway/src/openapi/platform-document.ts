@@ -10,23 +10,50 @@ export interface ServiceDocuments {
   fetch(service: string, signal: AbortSignal): Promise<OpenApiDocument>;
 }
 
-/** How long one service may take to give its document before it is named unreachable. */
+export interface PlatformDocumentOptions {
+  /** How long one service may take to give its document before it is named unreachable. */
+  readonly timeoutMs?: number;
+  /** A document made this recently is served again rather than asked for anew. */
+  readonly reuseForMs?: number;
+  readonly now?: () => number;
+}
+
 export const SERVICE_DOCUMENT_TIMEOUT_MS = 5_000;
+export const REUSE_DOCUMENT_FOR_MS = 2_000;
 
 /**
  * The gateway's `GET /openapi.json`: its own document merged with every service's, asked for anew
- * each time (a service that started since, or changed, shows at once). All services are asked at
+ * once the last one is 2 s old (a service that started since, or changed, shows at once, and a
+ * burst of requests to the gateway is not multiplied into the services). All services are asked at
  * once; one that does not answer in time, or answers something else, is listed as unreachable and
  * the rest are served.
  */
 export class PlatformDocument {
+  private last?: { readonly at: number; readonly document: Promise<PlatformApiDocument> };
+  private readonly timeoutMs: number;
+  private readonly reuseForMs: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly gateway: () => ServiceApi,
     private readonly documents: ServiceDocuments,
-    private readonly timeoutMs = SERVICE_DOCUMENT_TIMEOUT_MS,
-  ) {}
+    options: PlatformDocumentOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? SERVICE_DOCUMENT_TIMEOUT_MS;
+    this.reuseForMs = options.reuseForMs ?? REUSE_DOCUMENT_FOR_MS;
+    this.now = options.now ?? Date.now;
+  }
 
-  async build(): Promise<PlatformApiDocument> {
+  /** The merged document: the one being made, or made less than `reuseForMs` ago, else a new one. */
+  document(): Promise<PlatformApiDocument> {
+    const now = this.now();
+    if (this.last && now - this.last.at < this.reuseForMs) return this.last.document;
+    const document = this.build();
+    this.last = { at: now, document };
+    return document;
+  }
+
+  private async build(): Promise<PlatformApiDocument> {
     const targets = this.documents.services();
     const results = await Promise.allSettled(
       targets.map((target) => this.documents.fetch(target.service, AbortSignal.timeout(this.timeoutMs))),

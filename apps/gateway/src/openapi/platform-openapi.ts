@@ -24,6 +24,6 @@ export class PlatformOpenApi implements OnApplicationBootstrap {
       () => ({ service: this.context.name, segments: [], document: this.api.ownDocument() }),
       new GatewayServiceDocuments(this.context.name, this.routes, this.targets, this.client),
     );
-    this.api.serveInstead(() => platform.build());
+    this.api.serveInstead(() => platform.document());
   }
 }
