@@ -57,6 +57,11 @@ export class UserServiceProcess {
     return instance;
   }
 
+  /** Sends `signal` to the process: SIGSTOP to play a hung host (its lease runs out), SIGCONT to wake it. */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

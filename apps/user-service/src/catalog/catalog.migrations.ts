@@ -60,4 +60,12 @@ export const catalogMigrations: Migration[] = [
         PRIMARY KEY (job_id, logical_shard)
       );`,
   },
+  {
+    id: '002_reshard_epochs',
+    sql: `
+      -- A fencing token per claim of a reshard job: the instance holding the newest one owns it, and
+      -- every step of an older owner (paused past its lease) is refused in the catalog and on the target.
+      CREATE SEQUENCE reshard_epochs;
+      ALTER TABLE reshard_jobs ADD COLUMN epoch bigint NOT NULL DEFAULT 0;`,
+  },
 ];

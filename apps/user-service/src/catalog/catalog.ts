@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 
 import { isCircuitOpenError, type CircuitBreaker } from '@platform/breakers';
-import { createPool, migrate, PG_ERROR, pgErrorCode, type Pool } from '@platform/postgres';
+import { createPool, migrate, PG_ERROR, pgErrorCode, type Pool, type PoolClient } from '@platform/postgres';
 import { ReadinessRegistry, ServiceContext } from '@platform/service-kit';
 import { ShardMap, type ShardMapSpec } from '@platform/sharding';
 
@@ -106,22 +106,32 @@ export class Catalog implements OnModuleInit, OnApplicationShutdown {
    * exists: two writers that both read version n can never both publish an n+1.
    */
   async writeMap(map: ShardMap, reason: string): Promise<void> {
-    try {
-      await this.query((pool) =>
-        pool.query('INSERT INTO shard_maps (version, spec, reason) VALUES ($1, $2, $3)', [
-          map.version,
-          JSON.stringify(map.toSpec()),
-          reason,
-        ]),
-      );
-    } catch (error) {
-      if (pgErrorCode(error) === PG_ERROR.uniqueViolation) throw new MapVersionConflictError(map.version);
-      throw error;
-    }
+    await this.query((pool) => insertShardMap(pool, map, reason));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.breaker.shutdown();
     await this.pool.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Adds `map` as the catalog's next shard map, through `db` (the pool, or a transaction that checks
+ * something first); another map at that version already there is a {@link MapVersionConflictError}.
+ */
+export async function insertShardMap(
+  db: Pick<Pool, 'query'> | Pick<PoolClient, 'query'>,
+  map: ShardMap,
+  reason: string,
+): Promise<void> {
+  try {
+    await db.query('INSERT INTO shard_maps (version, spec, reason) VALUES ($1, $2, $3)', [
+      map.version,
+      JSON.stringify(map.toSpec()),
+      reason,
+    ]);
+  } catch (error) {
+    if (pgErrorCode(error) === PG_ERROR.uniqueViolation) throw new MapVersionConflictError(map.version);
+    throw error;
   }
 }

@@ -34,7 +34,7 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  * Where USER_PAUSE_POINTS can hold a reshard until a test lets it go on (an advisory lock on the
  * catalog, see shards/pause-points.ts): to force two writers' worst interleaving, not hope for it.
  */
-export const PAUSE_POINTS = ['reshard-copied', 'reshard-caught-up'] as const;
+export const PAUSE_POINTS = ['reshard-copy-batch-read', 'reshard-copied', 'reshard-caught-up'] as const;
 export type PausePoint = (typeof PAUSE_POINTS)[number];
 
 const SHARD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -101,6 +101,11 @@ export const envSchema = withDefaultPort(baseEnvSchema, 3200)
      * healthy shard's breaker there, docs/sharding.md).
      */
     USER_SHARD_SLOW_CALL_MS: intVar(1, 1_999).default(1_000),
+    /**
+     * A reshard job is owned by the instance running it for this long, renewed while it runs; once
+     * it lapses another instance takes the job over and the first one is fenced off.
+     */
+    USER_RESHARD_LEASE_MS: intVar(1_000, 600_000).default(10_000),
     /** A two-phase user write left prepared this long (its writer died) is settled by recovery. */
     USER_IN_DOUBT_AFTER_MS: intVar(100, 600_000).default(10_000),
     /**

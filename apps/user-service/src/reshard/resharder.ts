@@ -7,18 +7,18 @@ import type { Pool, PoolClient } from '@platform/postgres';
 import { ServiceContext } from '@platform/service-kit';
 import { planDoubling, type ShardMap } from '@platform/sharding';
 
-import { Catalog, MapVersionConflictError } from '../catalog/catalog.js';
+import { Catalog, insertShardMap, MapVersionConflictError } from '../catalog/catalog.js';
 import { USER_SERVICE_CONFIG } from '../config/config.js';
 import type { UserServiceConfig } from '../config/env.schema.js';
 import { crashPoint } from '../shards/crash-points.js';
 import { pausePoint } from '../shards/pause-points.js';
 import { PhysicalShards } from '../shards/physical-shards.js';
 import { ShardMapService } from '../shards/shard-map.service.js';
+import { JobLease, JobLostError } from './job-lease.js';
 import { MOVE_STATES, type MoveState, type ReshardRequest } from './reshard.dto.js';
 import { InvalidReshardError, ReshardConflictError, ReshardJobNotFoundError } from './reshard.errors.js';
+import { TargetFence } from './target-fence.js';
 
-/** A job is owned by the instance running it for this long, renewed while it runs. */
-const LEASE_MS = 10_000;
 const COPY_BATCH = 2_000;
 /** Catch-up rounds stop (and the fence goes up) once a round finds fewer changes than this. */
 const CATCH_UP_ENOUGH = 50;
@@ -58,6 +58,13 @@ interface JobRow {
   error: string | null;
   created_at: Date;
   finished_at: Date | null;
+}
+
+/** One logical shard's move as one owner runs it: the job, this owner's claim, the target's fence. */
+interface MoveRun {
+  readonly job: ReshardJob;
+  readonly lease: JobLease;
+  readonly target: TargetFence;
 }
 
 interface UserCopyRow {
@@ -108,7 +115,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Picks up a job left unfinished by a crashed instance (this one, restarted, or another). */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.takeOver(), LEASE_MS / 2);
+    this.timer = setInterval(() => void this.takeOver(), this.config.USER_RESHARD_LEASE_MS / 2);
     this.timer.unref();
     void this.takeOver();
   }
@@ -133,6 +140,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
       throw new InvalidReshardError((error as Error).message);
     }
     const id = `rs-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    let epoch = 0n;
     await this.catalog.query(async (pool) => {
       const client = await pool.connect();
       try {
@@ -141,11 +149,14 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
           "SELECT id FROM reshard_jobs WHERE state = 'running' FOR UPDATE",
         );
         if (running.rows[0]) throw new ReshardConflictError(running.rows[0].id);
-        await client.query(
-          `INSERT INTO reshard_jobs (id, source, target, state, owner, lease_until)
-           VALUES ($1, $2, $3, 'running', $4, now() + make_interval(secs => $5))`,
-          [id, source, request.target, this.context.instanceId, LEASE_MS / 1000],
+        const { rows: claimed } = await client.query<{ epoch: bigint }>(
+          `INSERT INTO reshard_jobs (id, source, target, state, owner, lease_until, epoch)
+           VALUES ($1, $2, $3, 'running', $4, now() + make_interval(secs => $5::double precision / 1000),
+                   nextval('reshard_epochs'))
+           RETURNING epoch`,
+          [id, source, request.target, this.context.instanceId, this.config.USER_RESHARD_LEASE_MS],
         );
+        epoch = claimed[0]!.epoch;
         await client.query(
           `INSERT INTO reshard_moves (job_id, logical_shard, state)
            SELECT $1, logical, 'stable' FROM unnest($2::int[]) AS logical`,
@@ -169,7 +180,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
       { job: id, source, target: request.target, moves: moves.length },
       'reshard job started',
     );
-    this.launch(id);
+    this.launch(id, epoch);
     return this.job(id);
   }
 
@@ -221,12 +232,13 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.running || this.stopping) return;
     try {
       const { rows } = await this.catalog.query((pool) =>
-        pool.query<{ id: string; owner: string | null }>(
-          `UPDATE reshard_jobs j SET owner = $1, lease_until = now() + make_interval(secs => $2), updated_at = now()
+        pool.query<{ id: string; owner: string | null; epoch: bigint }>(
+          `UPDATE reshard_jobs j SET owner = $1, epoch = nextval('reshard_epochs'),
+             lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
            FROM (SELECT id, owner FROM reshard_jobs WHERE state = 'running' FOR UPDATE) previous
            WHERE j.id = previous.id AND (j.lease_until < now() OR j.owner = $1)
-           RETURNING j.id, previous.owner`,
-          [this.context.instanceId, LEASE_MS / 1000],
+           RETURNING j.id, previous.owner, j.epoch`,
+          [this.context.instanceId, this.config.USER_RESHARD_LEASE_MS],
         ),
       );
       if (!rows[0] || this.running) return;
@@ -234,36 +246,54 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
         { job: rows[0].id, previousOwner: rows[0].owner },
         'taking over an unfinished reshard job',
       );
-      this.launch(rows[0].id);
+      this.launch(rows[0].id, rows[0].epoch);
     } catch (error) {
       this.context.logger.debug({ err: error }, 'could not look for an unfinished reshard job');
     }
   }
 
-  private launch(id: string): void {
-    this.running = this.run(id).finally(() => (this.running = undefined));
+  private launch(id: string, epoch: bigint): void {
+    const lease = new JobLease(
+      (work) => this.catalog.query(work),
+      id,
+      epoch,
+      this.context.instanceId,
+      this.config.USER_RESHARD_LEASE_MS,
+    );
+    this.running = this.run(lease)
+      .catch((error: unknown) => {
+        if (!(error instanceof JobLostError)) throw error;
+        this.context.logger.warn({ job: id, epoch: String(epoch) }, error.message);
+      })
+      .finally(() => (this.running = undefined));
   }
 
-  private async run(id: string): Promise<void> {
-    const renew = setInterval(() => void this.renewLease(id), LEASE_MS / 3);
+  private async run(lease: JobLease): Promise<void> {
+    const id = lease.jobId;
+    const renew = setInterval(
+      () => void lease.renew().catch(() => undefined),
+      this.config.USER_RESHARD_LEASE_MS / 3,
+    );
     try {
       for (;;) {
         if (this.stopping) return;
+        if (lease.lost) throw new JobLostError(id);
         const job = await this.job(id);
         this.publishCounts(job);
         const next = job.moves.find((move) => move.state !== 'done');
         if (!next) break;
         try {
-          await this.move(job, next);
+          await this.move(lease, job, next);
         } catch (error) {
           if (this.stopping) return;
+          if (error instanceof JobLostError || lease.lost) throw new JobLostError(id);
           this.context.logger.warn(
             { job: id, logicalShard: next.logicalShard, err: error },
             'a logical shard move failed; it is retried from its last recorded step',
           );
-          await this.catalog
-            .query((pool) =>
-              pool.query('UPDATE reshard_jobs SET error = $2, updated_at = now() WHERE id = $1', [
+          await lease
+            .fenced((client) =>
+              client.query('UPDATE reshard_jobs SET error = $2, updated_at = now() WHERE id = $1', [
                 id,
                 (error as Error).message,
               ]),
@@ -272,8 +302,8 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
           await sleep(1_000);
         }
       }
-      await this.catalog.query((pool) =>
-        pool.query(
+      await lease.fenced((client) =>
+        client.query(
           "UPDATE reshard_jobs SET state = 'done', error = NULL, finished_at = now(), updated_at = now() WHERE id = $1",
           [id],
         ),
@@ -285,62 +315,61 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  private async renewLease(id: string): Promise<void> {
-    await this.catalog
-      .query((pool) =>
-        pool.query(
-          `UPDATE reshard_jobs SET lease_until = now() + make_interval(secs => $3), updated_at = now()
-           WHERE id = $1 AND owner = $2`,
-          [id, this.context.instanceId, LEASE_MS / 1000],
-        ),
-      )
-      .catch(() => undefined);
-  }
-
   private publishCounts(job: ReshardJob): void {
     for (const state of MOVE_STATES) this.moveStates.set({ state }, job.counts[state]);
   }
 
-  private async setState(job: ReshardJob, logical: number, state: MoveState, counts?: Partial<ReshardMove>) {
-    await this.catalog.query((pool) =>
-      pool.query(
+  private async setState(
+    lease: JobLease,
+    logical: number,
+    state: MoveState,
+    counts?: Partial<ReshardMove>,
+  ): Promise<void> {
+    await lease.fenced((client) =>
+      client.query(
         `UPDATE reshard_moves SET state = $3,
            copied = coalesce($4, copied), caught_up = coalesce($5, caught_up),
            started_at = coalesce(started_at, now()),
            finished_at = CASE WHEN $3 = 'done' THEN now() ELSE NULL END
          WHERE job_id = $1 AND logical_shard = $2`,
-        [job.id, logical, state, counts?.copied ?? null, counts?.caughtUp ?? null],
+        [lease.jobId, logical, state, counts?.copied ?? null, counts?.caughtUp ?? null],
       ),
     );
   }
 
   /** Moves one logical shard from the step it had reached. */
-  private async move(job: ReshardJob, move: ReshardMove): Promise<void> {
+  private async move(lease: JobLease, job: ReshardJob, move: ReshardMove): Promise<void> {
     const logical = move.logicalShard;
+    const run: MoveRun = { job, lease, target: new TargetFence(lease) };
     await this.maps.refresh();
     const flipped = this.maps.map.physicalOf(logical).name === job.target;
     // Changes are replayed from the first one captured in every attempt: one that crashed may have
     // replayed some and not others. Replaying a change twice is harmless (the row is read again).
     const replay = { after: 0n };
+    // From here on the target takes this move's writes from this owner only, whichever step it
+    // resumes at (a take-over claims anew, and the older owner's writes are refused).
+    await this.onShard(job.target, (pool) => run.target.claim(pool, logical));
     if (!flipped && move.state !== 'cutover') {
-      await this.copy(job, logical);
+      await this.copy(run, logical);
       await pausePoint(this.config, 'reshard-copied');
-      await this.catchUp(job, logical, replay, false);
+      await this.catchUp(run, logical, replay, false);
       await pausePoint(this.config, 'reshard-caught-up');
     }
-    await this.cutover(job, logical, replay, flipped);
+    await this.cutover(run, logical, replay, flipped);
   }
 
   /** Captures changes from now on, then copies a snapshot of the logical shard to the target. */
-  private async copy(job: ReshardJob, logical: number): Promise<void> {
-    await this.setState(job, logical, 'copying', { copied: 0, caughtUp: 0 });
+  private async copy({ job, lease, target }: MoveRun, logical: number): Promise<void> {
+    await this.setState(lease, logical, 'copying', { copied: 0, caughtUp: 0 });
     // Waits for writes in flight on this logical shard: every later write is captured.
     await this.onShard(job.source, (pool) =>
       pool.query('UPDATE owned_shards SET capturing = true WHERE logical_shard = $1', [logical]),
     );
     // Rows left by an earlier attempt: the copy starts over.
     await this.onShard(job.target, (pool) =>
-      pool.query('DELETE FROM users WHERE logical_shard = $1', [logical]),
+      target.write(pool, logical, (client) =>
+        client.query('DELETE FROM users WHERE logical_shard = $1', [logical]),
+      ),
     );
     let after = -1n;
     let copied = 0;
@@ -353,10 +382,13 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
         ),
       );
       if (rows.length === 0) break;
-      await this.onShard(job.target, (pool) => upsertUsers(pool, rows));
+      await pausePoint(this.config, 'reshard-copy-batch-read');
+      await this.onShard(job.target, (pool) =>
+        target.write(pool, logical, (client) => upsertUsers(client, rows)),
+      );
       copied += rows.length;
       after = rows.at(-1)!.id;
-      await this.setState(job, logical, 'copying', { copied });
+      await this.setState(lease, logical, 'copying', { copied });
       crashPoint(this.config, 'reshard-copying');
     }
   }
@@ -374,13 +406,13 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
    * (test/integration/reshard-interleaving.spec.ts forces that order).
    */
   private async catchUp(
-    job: ReshardJob,
+    { job, lease, target }: MoveRun,
     logical: number,
     replay: { after: bigint },
     final: boolean,
   ): Promise<void> {
     if (final) replay.after = 0n;
-    else await this.setState(job, logical, 'catching-up');
+    else await this.setState(lease, logical, 'catching-up');
     let replayed = 0;
     for (let round = 0; ; round++) {
       const { rows: changes } = await this.onShard(job.source, (pool) =>
@@ -400,17 +432,19 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
         );
         const present = new Set(rows.map((row) => row.id));
         const gone = ids.filter((id) => !present.has(id));
-        await this.onShard(job.target, async (pool) => {
-          await upsertUsers(pool, rows);
-          if (gone.length > 0) await pool.query('DELETE FROM users WHERE id = ANY($1::bigint[])', [gone]);
-        });
+        await this.onShard(job.target, (pool) =>
+          target.write(pool, logical, async (client) => {
+            await upsertUsers(client, rows);
+            if (gone.length > 0) await client.query('DELETE FROM users WHERE id = ANY($1::bigint[])', [gone]);
+          }),
+        );
         replayed += ids.length;
       }
       if (final ? changes.length === 0 : changes.length < CATCH_UP_ENOUGH || round >= MAX_CATCH_UP_ROUNDS)
         break;
     }
-    await this.catalog.query((pool) =>
-      pool.query(
+    await lease.fenced((client) =>
+      client.query(
         'UPDATE reshard_moves SET caught_up = caught_up + $3 WHERE job_id = $1 AND logical_shard = $2',
         [job.id, logical, replayed],
       ),
@@ -420,15 +454,18 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
   /**
    * Fences writes on the source, replays the last changes, gives the target ownership at the next
    * map version, publishes that map, then drops the source's ownership and copy. Redone from the
-   * top after a crash unless the catalog already has the new map (`flipped`).
+   * top after a crash unless the catalog already has the new map (`flipped`). The map is written only
+   * while this instance's claim on the job holds, in the same catalog transaction: an owner paused
+   * past its lease cannot flip a logical shard whose move another owner has taken over.
    */
   private async cutover(
-    job: ReshardJob,
+    run: MoveRun,
     logical: number,
     replay: { after: bigint },
     flipped: boolean,
   ): Promise<void> {
-    await this.setState(job, logical, 'cutover');
+    const { job, lease, target } = run;
+    await this.setState(lease, logical, 'cutover');
     let fencedAt: number | undefined;
     if (!flipped) {
       fencedAt = performance.now();
@@ -439,23 +476,29 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
         }),
       );
       crashPoint(this.config, 'reshard-cutover');
-      await this.catchUp(job, logical, replay, true);
+      await this.catchUp(run, logical, replay, true);
       const current = this.maps.map;
       const next = current.move([logical], this.targetShard(current, job.target));
       await this.onShard(job.target, (pool) =>
-        pool.query(
-          `INSERT INTO owned_shards (logical_shard, map_version) VALUES ($1, $2)
-           ON CONFLICT (logical_shard) DO UPDATE SET map_version = $2, fenced = false, capturing = false`,
-          [logical, next.version],
+        target.write(pool, logical, (client) =>
+          client.query(
+            `INSERT INTO owned_shards (logical_shard, map_version) VALUES ($1, $2)
+             ON CONFLICT (logical_shard) DO UPDATE SET map_version = $2, fenced = false, capturing = false`,
+            [logical, next.version],
+          ),
         ),
       );
       try {
-        await this.catalog.writeMap(
-          next,
-          `reshard ${job.id}: logical shard ${logical} ${job.source} -> ${job.target}`,
+        await lease.fenced((client) =>
+          insertShardMap(
+            client,
+            next,
+            `reshard ${job.id}: logical shard ${logical} ${job.source} -> ${job.target}`,
+          ),
         );
       } catch (error) {
-        // Only one job runs at a time, so a newer map is this job's own, written before a crash.
+        // Only one job runs at a time, and only its owner writes maps: a newer map is this job's own,
+        // written before a crash.
         if (!(error instanceof MapVersionConflictError)) throw error;
       }
       await this.maps.refresh();
@@ -474,11 +517,12 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.onShard(job.source, (pool) =>
       pool.query('DELETE FROM owned_shards WHERE logical_shard = $1', [logical]),
     );
+    await this.onShard(job.target, (pool) => target.release(pool, logical));
     if (fencedAt !== undefined) {
       const fenceMs = performance.now() - fencedAt;
       this.fenceSeconds.observe(fenceMs / 1000);
-      await this.catalog.query((pool) =>
-        pool.query(
+      await lease.fenced((client) =>
+        client.query(
           `UPDATE reshard_moves
            SET fence_ms = $3::float8, fenced_at = clock_timestamp() - make_interval(secs => $3::float8 / 1000)
            WHERE job_id = $1 AND logical_shard = $2`,
@@ -490,7 +534,7 @@ export class Resharder implements OnApplicationBootstrap, OnApplicationShutdown 
       await pool.query('DELETE FROM users WHERE logical_shard = $1', [logical]);
       await pool.query('DELETE FROM user_changes WHERE logical_shard = $1', [logical]);
     });
-    await this.setState(job, logical, 'done');
+    await this.setState(lease, logical, 'done');
   }
 
   /** The shard called `name` in `map`, or a new one with the next id if the map does not have it. */
@@ -524,9 +568,9 @@ async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>)
   }
 }
 
-async function upsertUsers(pool: Pool, rows: readonly UserCopyRow[]): Promise<void> {
+async function upsertUsers(client: PoolClient, rows: readonly UserCopyRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await pool.query(
+  await client.query(
     `INSERT INTO users (id, logical_shard, email, name, created_at, updated_at)
      SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
      ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, updated_at = excluded.updated_at`,

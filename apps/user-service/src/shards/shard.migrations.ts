@@ -58,4 +58,14 @@ export const shardMigrations: Migration[] = [
       CREATE TRIGGER users_capture_changes AFTER INSERT OR UPDATE OR DELETE ON users
         FOR EACH ROW EXECUTE FUNCTION capture_user_change();`,
   },
+  {
+    id: '003_incoming_shards',
+    sql: `
+      -- Logical shards being copied here by a reshard, and the fencing token of the job owner that
+      -- copies them: every write of the move checks it, so an owner fenced off writes nothing more.
+      CREATE TABLE incoming_shards (
+        logical_shard integer PRIMARY KEY,
+        epoch         bigint NOT NULL
+      );`,
+  },
 ];
