@@ -3,19 +3,14 @@ import { spawn } from 'node:child_process';
 import { REPO_ROOT } from '@platform/local-infra';
 import { startTestInfra, TEST_INFRA_ENV } from '@platform/testing';
 
-interface Step {
-  readonly title: string;
-  readonly command: string;
-  readonly args: readonly string[];
-  /** Extra environment for this step. */
-  readonly env?: Readonly<Record<string, string>>;
-}
+import { nodeRuntimeSteps } from './test-run/node-runtime-steps.js';
+import type { TestStep } from './test-run/test-step.js';
 
 /**
  * The short chaos run (docs/chaos.md) boots its own platform (a state directory that holds no
  * running one makes it start one) and takes about 3 minutes plus the boot.
  */
-const CHAOS_STEP: Step = {
+const CHAOS_STEP: TestStep = {
   title: 'chaos (short)',
   command: process.execPath,
   args: ['tools/chaos/dist/cli.js', '--short'],
@@ -25,8 +20,10 @@ const CHAOS_STEP: Step = {
 /**
  * `npm test`: one PostgreSQL and one Kafka for the whole run (every package's integration tests
  * share them through PLATFORM_TEST_INFRA), then typecheck, lint and tests of every workspace,
- * then the end-to-end tests (which boot the platform the way `npm start` does), then formatting.
- * Every step runs even if an earlier one failed; the exit code says whether all passed.
+ * then the end-to-end tests (which boot the platform the way `npm start` does), the short chaos
+ * run, the unit tests and one platform boot again on Node 24 (test-run/node-runtime-steps.ts),
+ * then formatting. Every step runs even if an earlier one failed; the exit code says whether all
+ * passed.
  */
 export async function runTests(say: (message: string) => void): Promise<number> {
   const started = Date.now();
@@ -48,7 +45,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const steps: Step[] = [
+  const steps: TestStep[] = [
     {
       title: 'typecheck, lint and tests of every workspace',
       command: 'npx',
@@ -69,6 +66,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
       args: ['turbo', 'run', 'test:e2e', '--output-logs=new-only'],
     },
     CHAOS_STEP,
+    ...nodeRuntimeSteps(),
     // The benchmarks are plain scripts outside the workspaces: linted here so they do not rot.
     { title: 'benchmark scripts lint', command: 'npx', args: ['eslint', 'bench'] },
     { title: 'formatting', command: 'npx', args: ['prettier', '--check', '.'] },
