@@ -6,7 +6,7 @@ import path from 'node:path';
 import { freePort, REPO_ROOT } from '@platform/local-infra';
 import type { PlatformStatus } from '@platform/runner';
 
-const cliOf = (repoRoot = REPO_ROOT) => path.join(repoRoot, 'tools/runner/dist/cli.js');
+export const cliOf = (repoRoot = REPO_ROOT) => path.join(repoRoot, 'tools/runner/dist/cli.js');
 
 export interface CliPlatform {
   readonly child: ChildProcess;
@@ -46,14 +46,10 @@ export async function startCliPlatform(
     kafka: await freePort(),
     kafkaController: await freePort(),
   };
-  const env: NodeJS.ProcessEnv = { ...process.env, ...serviceEnv, PLATFORM_STATE_DIR: stateDir };
-  delete env['POSTGRES_URL'];
-  delete env['KAFKA_BROKERS'];
-  delete env['ADMIN_TOKEN'];
-  const child = spawn(
-    process.execPath,
+  const env = runnerEnv(serviceEnv, stateDir);
+  const runner = spawnRunner(
+    cli,
     [
-      cli,
       'start',
       '--quiet',
       // The runner's readable lines and status table, which these tests read, rather than the JSON a pipe gets.
@@ -64,20 +60,17 @@ export async function startCliPlatform(
       `--kafka-controller-port=${ports.kafkaController}`,
       ...(options.args ?? []),
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    env,
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, exited } = runner;
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`the platform did not come up in time:\n${output}`)),
+      () => reject(new Error(`the platform did not come up in time:\n${runner.output()}`)),
       170_000,
     );
     const check = setInterval(() => {
-      if (output.includes('platform up in')) {
+      if (runner.output().includes('platform up in')) {
         clearInterval(check);
         clearTimeout(timer);
         resolve();
@@ -86,7 +79,7 @@ export async function startCliPlatform(
     void exited.then((code) => {
       clearInterval(check);
       clearTimeout(timer);
-      reject(new Error(`the runner exited with ${code} while starting:\n${output}`));
+      reject(new Error(`the runner exited with ${code} while starting:\n${runner.output()}`));
     });
   });
 
@@ -96,12 +89,50 @@ export async function startCliPlatform(
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
     ports,
     env,
-    output: () => output,
+    output: runner.output,
     status: () =>
       runCli(['status', '--json'], env, options.repoRoot).then(
         (result) => JSON.parse(result.stdout) as PlatformStatus,
       ),
+    interrupt: runner.interrupt,
+  };
+}
+
+/**
+ * The environment of a runner a test starts: the test's own, the services' settings, its own state
+ * directory, and none of the variables that would point it at another platform's servers or token.
+ */
+export function runnerEnv(serviceEnv: Record<string, string>, stateDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...serviceEnv, PLATFORM_STATE_DIR: stateDir };
+  delete env['POSTGRES_URL'];
+  delete env['KAFKA_BROKERS'];
+  delete env['ADMIN_TOKEN'];
+  return env;
+}
+
+/** One of the runner's commands (start, dev) as a test runs it: its output kept, Ctrl-C as a user sends it. */
+export interface RunnerProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  readonly output: () => string;
+  /** SIGINT, then SIGKILL if it has not exited within `timeoutMs`; resolves with the exit code. */
+  readonly interrupt: (timeoutMs: number) => Promise<number | null>;
+}
+
+export function spawnRunner(cli: string, args: readonly string[], env: NodeJS.ProcessEnv): RunnerProcess {
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => output,
     interrupt: async (timeoutMs) => {
+      if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       const code = await exited;

@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { freePort, REPO_ROOT } from '@platform/local-infra';
+import { freePort } from '@platform/local-infra';
 import type { PlatformStatus } from '@platform/runner';
 
-import { runCli } from './cli-platform.js';
-
-const CLI = path.join(REPO_ROOT, 'tools/runner/dist/cli.js');
+import { cliOf, runCli, runnerEnv, spawnRunner } from './cli-platform.js';
 
 export interface DevSession {
   readonly child: ChildProcess;
@@ -34,14 +32,10 @@ export async function startDevSession(serviceEnv: Record<string, string>): Promi
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-dev-e2e-'));
   fs.chmodSync(stateDir, 0o755);
   const gatewayPort = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...serviceEnv, PLATFORM_STATE_DIR: stateDir };
-  delete env['POSTGRES_URL'];
-  delete env['KAFKA_BROKERS'];
-  delete env['ADMIN_TOKEN'];
-  const child = spawn(
-    process.execPath,
+  const env = runnerEnv(serviceEnv, stateDir);
+  const runner = spawnRunner(
+    cliOf(),
     [
-      CLI,
       'dev',
       '--quiet',
       '--no-prometheus',
@@ -50,14 +44,12 @@ export async function startDevSession(serviceEnv: Record<string, string>): Promi
       `--kafka-port=${await freePort()}`,
       `--kafka-controller-port=${await freePort()}`,
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    env,
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child } = runner;
+  const output = runner.output;
   const devLines = () =>
-    output
+    output()
       .split('\n')
       .filter((line) => line.startsWith('[dev] '))
       .map((line) => line.slice('[dev] '.length));
@@ -66,7 +58,7 @@ export async function startDevSession(serviceEnv: Record<string, string>): Promi
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         clearInterval(check);
-        reject(new Error(`dev did not print ${pattern} in time:\n${output}`));
+        reject(new Error(`dev did not print ${pattern} in time:\n${output()}`));
       }, timeoutMs);
       const check = setInterval(() => {
         const found = devLines().find((line) => pattern.test(line));
@@ -77,7 +69,7 @@ export async function startDevSession(serviceEnv: Record<string, string>): Promi
         } else if (child.exitCode !== null) {
           clearInterval(check);
           clearTimeout(timer);
-          reject(new Error(`dev exited with ${child.exitCode} before printing ${pattern}:\n${output}`));
+          reject(new Error(`dev exited with ${child.exitCode} before printing ${pattern}:\n${output()}`));
         }
       }, 100);
     });
@@ -88,18 +80,11 @@ export async function startDevSession(serviceEnv: Record<string, string>): Promi
     stateDir,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     env,
-    output: () => output,
+    output,
     devLines,
     waitForLine,
     status: () =>
       runCli(['status', '--json'], env).then((result) => JSON.parse(result.stdout) as PlatformStatus),
-    interrupt: async (timeoutMs) => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    interrupt: runner.interrupt,
   };
 }
