@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@platform/postgres';
+import { withTransaction, type Pool, type PoolClient } from '@platform/postgres';
 
 /** Another instance owns the job now (this one's lease lapsed and it was claimed): stop working on it. */
 export class JobLostError extends Error {
@@ -52,10 +52,8 @@ export class JobLease {
    * this one (a take-over waits for it, and refuses it afterwards); throws {@link JobLostError} if not.
    */
   fenced<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.query(async (pool) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    return this.query((pool) =>
+      withTransaction(pool, async (client) => {
         const { rows } = await client.query<{ epoch: bigint }>(
           'SELECT epoch FROM reshard_jobs WHERE id = $1 FOR SHARE',
           [this.jobId],
@@ -64,15 +62,8 @@ export class JobLease {
           this.lostJob = true;
           throw new JobLostError(this.jobId);
         }
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+        return work(client);
+      }),
+    );
   }
 }

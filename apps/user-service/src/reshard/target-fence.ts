@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@platform/postgres';
+import { withTransaction, type Pool, type PoolClient } from '@platform/postgres';
 
 import { JobLostError, type JobLease } from './job-lease.js';
 
@@ -24,24 +24,15 @@ export class TargetFence {
   }
 
   /** Runs `work` on the target only while this owner's token holds `logical` there. */
-  async write<T>(pool: Pool, logical: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  write<T>(pool: Pool, logical: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(pool, async (client) => {
       const { rows } = await client.query<{ epoch: bigint }>(
         'SELECT epoch FROM incoming_shards WHERE logical_shard = $1 FOR SHARE',
         [logical],
       );
       if (rows[0]?.epoch !== this.lease.epoch) throw new JobLostError(this.lease.jobId);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(client);
+    });
   }
 
   /** The move is done: the target owns the logical shard, nothing is incoming any more. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import type { PoolClient } from '@platform/postgres';
 import type { ErrorBody } from '@platform/service-kit';
 import { logicalShardOf } from '@platform/sharding';
 import {
@@ -14,10 +13,9 @@ import {
 } from '@platform/testing';
 
 import { idService } from '../../../id-service/test/id-service.harness.js';
-import type { PausePoint } from '../../src/config/env.schema.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
-import { PAUSE_LOCK_SQL } from '../../src/shards/pause-points.js';
 import type { UserJson } from '../../src/users/user.js';
+import { PausePointHolder } from '../pause-point-holder.js';
 import { ShardedData } from '../sharded-data.js';
 import { UserServiceProcess } from '../user-service.process.js';
 
@@ -38,24 +36,7 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
   let data: ShardedData;
   let idDatabase: TestDatabase;
   let users: UserServiceProcess;
-  let holder: PoolClient;
-
-  const hold = (point: PausePoint) => holder.query(`SELECT pg_advisory_lock(${PAUSE_LOCK_SQL})`, [point]);
-  const release = (point: PausePoint) =>
-    holder.query(`SELECT pg_advisory_unlock(${PAUSE_LOCK_SQL})`, [point]);
-  /** The reshard is waiting at `point`: its lock request is in pg_locks, not granted. */
-  const waitsAt = (point: PausePoint) =>
-    eventually(
-      async () => {
-        const { rows } = await data.catalog.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-           WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = $1`,
-          [`user-service pause point ${point}`],
-        );
-        expect(rows[0]!.n).toBe(1);
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+  let pauses: PausePointHolder;
 
   beforeAll(async () => {
     [data, idDatabase] = await Promise.all([
@@ -69,11 +50,11 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
       data: data.data,
       extraEnv: { FAULTS_ENABLED: 'true', USER_PAUSE_POINTS: 'reshard-copied,reshard-caught-up' },
     });
-    holder = await data.catalog.connect();
+    pauses = await PausePointHolder.open(data.catalog);
   }, 180_000);
 
   afterAll(async () => {
-    holder?.release(true);
+    pauses?.close();
     await users?.stop();
     await services.stopAll();
     await data?.destroy();
@@ -103,8 +84,8 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
     }
     const [slowUser, fastUser] = created as [UserJson, UserJson];
 
-    await hold('reshard-copied');
-    await hold('reshard-caught-up');
+    await pauses.hold('reshard-copied');
+    await pauses.hold('reshard-caught-up');
     const started = await requestJson<ReshardJob & ErrorBody>(`${users.url}/admin/reshard`, {
       method: 'POST',
       headers: admin,
@@ -119,7 +100,7 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
 
     // Copied, changes captured from now on. The slow writer's change takes the lower seq and stays
     // open; the fast one takes the next seq and commits.
-    await waitsAt('reshard-copied');
+    await pauses.waitsAt('reshard-copied');
     const shard = data.pools.get(source)!;
     const slow = await shard.connect();
     try {
@@ -138,14 +119,14 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
       expect(captured.map((row) => String(row.user_id))).toEqual([fastUser.id]); // the slow one is not visible yet
 
       // The catch-up reads the fast change (seq s+1) and stops; then the slow writer commits (seq s).
-      await release('reshard-copied');
-      await waitsAt('reshard-caught-up');
+      await pauses.release('reshard-copied');
+      await pauses.waitsAt('reshard-caught-up');
       await slow.query('COMMIT');
     } finally {
       await slow.query('ROLLBACK').catch(() => undefined);
       slow.release();
     }
-    await release('reshard-caught-up');
+    await pauses.release('reshard-caught-up');
 
     await eventually(
       async () => {

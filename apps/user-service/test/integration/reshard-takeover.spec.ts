@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import type { PoolClient } from '@platform/postgres';
 import type { ErrorBody } from '@platform/service-kit';
 import { logicalShardOf } from '@platform/sharding';
 import {
@@ -15,8 +14,8 @@ import {
 
 import { idService } from '../../../id-service/test/id-service.harness.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
-import { PAUSE_LOCK_SQL } from '../../src/shards/pause-points.js';
 import type { UserJson } from '../../src/users/user.js';
+import { PausePointHolder } from '../pause-point-holder.js';
 import { ShardedData } from '../sharded-data.js';
 import { UserServiceProcess } from '../user-service.process.js';
 
@@ -37,7 +36,7 @@ describe('a reshard owner that wakes after another instance took its job over', 
   let idDatabase: TestDatabase;
   let paused: UserServiceProcess;
   let other: UserServiceProcess;
-  let holder: PoolClient;
+  let pauses: PausePointHolder;
 
   beforeAll(async () => {
     [data, idDatabase] = await Promise.all([
@@ -63,12 +62,12 @@ describe('a reshard owner that wakes after another instance took its job over', 
         extraEnv: { USER_RESHARD_LEASE_MS: LEASE_MS },
       }),
     ]);
-    holder = await data.catalog.connect();
+    pauses = await PausePointHolder.open(data.catalog);
   }, 180_000);
 
   afterAll(async () => {
     paused?.signal('SIGCONT');
-    holder?.release(true);
+    pauses?.close();
     await Promise.allSettled([paused?.stop(), other?.stop()]);
     await services.stopAll();
     await data?.destroy();
@@ -96,7 +95,7 @@ describe('a reshard owner that wakes after another instance took its job over', 
       );
     }
 
-    await holder.query(`SELECT pg_advisory_lock(${PAUSE_LOCK_SQL})`, ['reshard-copy-batch-read']);
+    await pauses.hold('reshard-copy-batch-read');
     const started = await requestJson<ReshardJob & ErrorBody>(`${paused.url}/admin/reshard`, {
       method: 'POST',
       headers: admin,
@@ -104,17 +103,7 @@ describe('a reshard owner that wakes after another instance took its job over', 
     });
     expect(started.body.owner).toBe('users-paused');
     // It has read the batch (the user named 'before') and waits to write it: now it hangs.
-    await eventually(
-      async () => {
-        const { rows } = await data.catalog.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-           WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = $1`,
-          ['user-service pause point reshard-copy-batch-read'],
-        );
-        expect(rows[0]!.n).toBe(1);
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    await pauses.waitsAt('reshard-copy-batch-read');
     paused.signal('SIGSTOP');
 
     // The user changes meanwhile; the lease lapses, the other instance takes the job over and ends it.
@@ -136,7 +125,7 @@ describe('a reshard owner that wakes after another instance took its job over', 
     expect((await data.ownedRows()).get(user.id)).toMatchObject({ shard: target, name: 'after' });
 
     // The first owner wakes up, holding its batch of 'before', and goes on.
-    await holder.query(`SELECT pg_advisory_unlock(${PAUSE_LOCK_SQL})`, ['reshard-copy-batch-read']);
+    await pauses.release('reshard-copy-batch-read');
     paused.signal('SIGCONT');
     const left = () => expect(paused.output.join('')).toContain('is owned by another instance now');
     await eventually(left, { timeoutMs: 10_000, intervalMs: 100 }).catch(() => undefined);
