@@ -21,6 +21,12 @@ export { createTestKafka, publishRaw } from './test-kafka-client.js';
 export { testKafkaBrokers, uniqueTopic } from './test-kafka.js';
 export { BlackHoleBroker } from './black-hole-broker.js';
 export { DocumentedAnswers, type AnswerCheck, type ReceivedAnswer } from './openapi/documented-answers.js';
+export {
+  documentedCaller,
+  matchesDocument,
+  type DocumentedCall,
+  type DocumentedCallResult,
+} from './openapi/documented-call.js';
 export { openApiProblems } from './openapi/openapi-problems.js';
 export { type OpenApiLike } from './openapi/openapi-shape.js';
 export { operationsWithoutAnswers, undocumentedRoutes, type RouteLike } from './openapi/route-coverage.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import {
   createTestDatabase,
-  DocumentedAnswers,
+  documentedCaller,
+  matchesDocument,
   openApiProblems,
   operationsWithoutAnswers,
   requestJson,
@@ -10,7 +11,6 @@ import {
   TestServices,
   undocumentedRoutes,
   uniqueTopic,
-  type JsonRequest,
   type OpenApiLike,
   type TestDatabase,
 } from '@platform/testing';
@@ -25,19 +25,10 @@ describe('id-service GET /openapi.json', () => {
   let instance: IdServiceInstance;
   let document: OpenApiLike;
 
-  /** Calls the instance and says how its answer differs from the document (nothing: it matches). */
-  const call = async (path: string, request: JsonRequest = {}) => {
-    const method = request.method ?? 'GET';
-    const response = await requestJson(`${instance.url}${path}`, request);
-    const check = new DocumentedAnswers(document).check({
-      method,
-      path,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: response.text,
-    });
-    return { status: response.status, [`${method} ${path}`]: check?.problems ?? ['not documented'] };
-  };
+  const call = documentedCaller(
+    () => instance.url,
+    () => document,
+  );
 
   beforeAll(async () => {
     database = await createTestDatabase('id_service_openapi');
@@ -71,34 +62,28 @@ describe('id-service GET /openapi.json', () => {
       method: 'POST',
     });
     for (const kind of ['snowflake', 'ulid', 'uuidv7', 'objectid'])
-      expect(await call(`/ids/${kind}?count=2`, { method: 'POST' })).toEqual({
-        status: 200,
-        [`POST /ids/${kind}?count=2`]: [],
-      });
+      expect(await call(`/ids/${kind}?count=2`, { method: 'POST' })).toMatchObject(
+        matchesDocument(200, `POST /ids/${kind}?count=2`),
+      );
     expect(await call('/ids/instagram?shard=7', { method: 'POST' })).toMatchObject({ status: 200 });
-    expect(await call(`/ids/snowflake/${issued.body.ids[0]}`)).toEqual({
-      status: 200,
-      [`GET /ids/snowflake/${issued.body.ids[0]}`]: [],
-    });
-    expect(await call('/ids/instagram', { method: 'POST' })).toEqual({
-      status: 400,
-      ['POST /ids/instagram']: [],
-    });
-    expect(await call('/ids/nonsense', { method: 'POST' })).toEqual({
-      status: 400,
-      ['POST /ids/nonsense']: [],
-    });
-    expect(await call('/admin/clock', { method: 'PUT', headers: admin, json: { offsetMs: 0 } })).toEqual({
-      status: 200,
-      ['PUT /admin/clock']: [],
-    });
-    expect(await call('/admin/clock', { method: 'PUT', json: { offsetMs: 0 } })).toEqual({
-      status: 401,
-      ['PUT /admin/clock']: [],
-    });
+    expect(await call(`/ids/snowflake/${issued.body.ids[0]}`)).toMatchObject(
+      matchesDocument(200, `GET /ids/snowflake/${issued.body.ids[0]}`),
+    );
+    expect(await call('/ids/instagram', { method: 'POST' })).toMatchObject(
+      matchesDocument(400, 'POST /ids/instagram'),
+    );
+    expect(await call('/ids/nonsense', { method: 'POST' })).toMatchObject(
+      matchesDocument(400, 'POST /ids/nonsense'),
+    );
+    expect(
+      await call('/admin/clock', { method: 'PUT', headers: admin, json: { offsetMs: 0 } }),
+    ).toMatchObject(matchesDocument(200, 'PUT /admin/clock'));
+    expect(await call('/admin/clock', { method: 'PUT', json: { offsetMs: 0 } })).toMatchObject(
+      matchesDocument(401, 'PUT /admin/clock'),
+    );
     for (const path of ['/health/live', '/health/ready', '/metrics', '/openapi.json'])
-      expect(await call(path)).toEqual({ status: 200, [`GET ${path}`]: [] });
+      expect(await call(path)).toMatchObject(matchesDocument(200, `GET ${path}`));
     for (const path of ['/admin/faults', '/admin/weight', '/admin/flags'])
-      expect(await call(path, { headers: admin })).toEqual({ status: 200, [`GET ${path}`]: [] });
+      expect(await call(path, { headers: admin })).toMatchObject(matchesDocument(200, `GET ${path}`));
   });
 });

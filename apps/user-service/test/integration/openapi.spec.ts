@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryView } from '@platform/discovery';
 import {
   createTestDatabase,
-  DocumentedAnswers,
+  documentedCaller,
   eventually,
+  matchesDocument,
   openApiProblems,
   operationsWithoutAnswers,
   requestJson,
@@ -12,7 +13,6 @@ import {
   TestServices,
   undocumentedRoutes,
   uniqueTopic,
-  type JsonRequest,
   type OpenApiLike,
   type TestDatabase,
 } from '@platform/testing';
@@ -29,27 +29,12 @@ describe('user-service GET /openapi.json', () => {
   let users: UserServiceInstance;
   let document: OpenApiLike;
 
-  /** Calls the instance: its status, and how its answer differs from the document (nothing: it matches). */
-  const call = async (path: string, request: JsonRequest = {}) => {
-    const method = request.method ?? 'GET';
-    const response = await requestJson(`${users.url}${path}`, request);
-    const check = new DocumentedAnswers(document).check({
-      method,
-      path,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: response.text,
-    });
-    return {
-      status: response.status,
-      body: response.body as Record<string, unknown>,
-      problems: { [`${method} ${path}`]: check?.problems ?? ['not documented'] },
-    };
-  };
-  const matches = (status: number, method: string, path: string) => ({
-    status,
-    problems: { [`${method} ${path}`]: [] },
-  });
+  const call = documentedCaller(
+    () => users.url,
+    () => document,
+  );
+  const matches = (status: number, method: string, path: string) =>
+    matchesDocument(status, `${method} ${path}`);
 
   beforeAll(async () => {
     databases = await Promise.all([
