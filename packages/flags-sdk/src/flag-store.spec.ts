@@ -37,23 +37,35 @@ function served(store: FlagStore, key: string, userId = 'u-1') {
 }
 
 describe(FlagStore.name, () => {
-  it('applies a newer version and ignores an older or equal one arriving after it', () => {
+  it('replaces what it holds with each record that differs, in the order read, whatever its version', () => {
     const store = new FlagStore();
-    expect(store.apply(flag(fixedFlag('theme', 'dark', 'dark'), 2))).toMatchObject({ applied: true });
-    expect(store.apply(flag(fixedFlag('theme', 'light', 'light'), 1))).toEqual({
-      applied: false,
-      heldVersion: 2,
-    });
-    expect(store.apply(flag(fixedFlag('theme', 'light', 'light'), 2))).toEqual({
-      applied: false,
-      heldVersion: 2,
+    store.apply(flag(fixedFlag('theme', 'dark', 'dark'), 2));
+    // A record written by something other than flags-service, with a huge version...
+    expect(store.apply(flag(fixedFlag('theme', 'bogus', 'bogus'), 1e12))).toMatchObject({ applied: true });
+    expect(served(store, 'theme')).toBe('bogus');
+    // ...is undone by the next real change, its version lower.
+    expect(store.apply(flag(fixedFlag('theme', 'light', 'light'), 3))).toMatchObject({
+      applied: true,
+      change: { version: 3, previousVersion: 1e12 },
     });
 
-    expect(served(store, 'theme')).toBe('dark');
-    expect(store.flagVersions()).toEqual([{ key: 'theme', version: 2 }]);
+    expect(served(store, 'theme')).toBe('light');
+    expect(store.flagVersions()).toEqual([{ key: 'theme', version: 3 }]);
   });
 
-  it('keeps a deleted flag deleted when an older update arrives after the deletion', () => {
+  it('changes nothing for a replay of the record it holds, and takes a different one of the same version', () => {
+    const store = new FlagStore();
+    store.apply(flag(fixedFlag('theme', 'dark', 'dark'), 2));
+    expect(store.apply(flag(fixedFlag('theme', 'dark', 'dark'), 2))).toEqual({
+      applied: false,
+      heldVersion: 2,
+    });
+    expect(store.apply(flag(fixedFlag('theme', 'light', 'light'), 2))).toMatchObject({ applied: true });
+
+    expect(served(store, 'theme')).toBe('light');
+  });
+
+  it('deletes a flag and brings it back when it is created again', () => {
     const store = new FlagStore();
     store.apply(flag(fixedFlag('theme', 'dark', 'dark'), 1));
     expect(store.apply(deletion('flag', 'theme', 3))).toEqual({
@@ -64,18 +76,15 @@ describe(FlagStore.name, () => {
         version: 3,
         deleted: true,
         existed: true,
+        previousVersion: 1,
         flagsAffected: ['theme'],
       },
     });
-    expect(store.apply(flag(fixedFlag('theme', 'light', 'light'), 2))).toEqual({
-      applied: false,
-      heldVersion: 3,
-    });
+    expect(store.apply(deletion('flag', 'theme', 3))).toEqual({ applied: false, heldVersion: 3 });
 
     expect(served(store, 'theme')).toBe('missing');
     expect(store.flagVersions()).toEqual([]);
     expect(store.flagVersion('theme')).toBeUndefined();
-    // Created again after the deletion: a newer version brings it back.
     store.apply(flag(fixedFlag('theme', 'light', 'light'), 4));
     expect(served(store, 'theme')).toBe('light');
   });
@@ -130,9 +139,7 @@ describe(FlagStore.name, () => {
     expect(rebuilt.segmentVersions()).toEqual([{ key: 'beta', version: 3 }]);
     for (const userId of ['u-1', 'u-2', 'u-3', 'u-4'])
       expect(served(rebuilt, 'checkout', userId)).toBe(served(store, 'checkout', userId));
-    expect(rebuilt.apply(flag(fixedFlag('theme', 'dark', 'dark'), 1))).toEqual({
-      applied: false,
-      heldVersion: 2,
-    });
+    // The deletion is held too: replayed, it changes nothing.
+    expect(rebuilt.apply(deletion('flag', 'theme', 2))).toEqual({ applied: false, heldVersion: 2 });
   });
 });

@@ -21,6 +21,8 @@ export interface AppliedChange {
   readonly deleted: boolean;
   /** The key was live before this record: false for a creation, or a deletion of a key never held. */
   readonly existed: boolean;
+  /** The version held before, if any: higher than `version` when the topic's order undid a record. */
+  readonly previousVersion: number | undefined;
   /**
    * The flags whose evaluation may have changed: the flag itself, or for a segment every flag that
    * refers to it (they were recompiled).
@@ -30,7 +32,7 @@ export interface AppliedChange {
 
 export type ApplyResult =
   | { readonly applied: true; readonly change: AppliedChange }
-  /** The store already holds this version or a newer one of the key (a replay, or out of order). */
+  /** The store already holds exactly this record (a replay: the snapshot then the topic, a re-send). */
   | { readonly applied: false; readonly heldVersion: number };
 
 /** A key and the version of it the store holds. */
@@ -40,13 +42,17 @@ export interface HeldVersion {
 }
 
 /**
- * What one client knows: the newest version seen of every flag and segment (deletions included, so an
- * older update arriving late cannot resurrect a deleted key), and each live flag compiled against the
- * segments it refers to. Plain state with no I/O: the client feeds it records from Kafka or a snapshot.
+ * What one client knows: the last record of every flag and segment (deletions included), and each live
+ * flag compiled against the segments it refers to. Plain state with no I/O: the client feeds it records
+ * from Kafka or a snapshot.
  *
- * A record applies only if its version is higher than the one held for its key. Publishers send a
- * key's changes in version order, but two publishers (a failover) can interleave them, and a snapshot
- * may be newer than the first records read back from the topic.
+ * The topic's order is the truth, as compaction itself assumes: a record replaces what is held whenever
+ * it differs, whatever its version, so a record with a huge version from a writer other than
+ * flags-service is undone by the next real change. That is safe because flags-service publishes each
+ * key's changes in order, in Kafka transactions that fence a paused publisher off, and clients read
+ * committed records only. A record equal to the one held (same version and definition: a replay, the
+ * snapshot then the topic, a re-send) changes nothing. The snapshot's versions are a floor while the
+ * client catches up (`SnapshotFloors`), not here.
  */
 export class FlagStore {
   private readonly flags = new Map<string, Held<Flag>>();
@@ -81,18 +87,21 @@ export class FlagStore {
   }
 
   /**
-   * Applies a validated record if it is newer than what is held. Throws only if a flag cannot be
-   * compiled, which a record that passed `checkFlagRecord` never causes; the store is then unchanged.
+   * Applies a validated record unless the store holds exactly that record already. Throws only if a
+   * flag cannot be compiled, which a record that passed `checkFlagRecord` never causes; the store is
+   * then unchanged.
    */
   apply(record: FlagRecord): ApplyResult {
     const held = (record.kind === 'flag' ? this.flags : this.segments).get(record.key);
-    if (held !== undefined && record.version <= held.version) {
-      return { applied: false, heldVersion: held.version };
-    }
+    if (held !== undefined && sameRecord(held, record)) return { applied: false, heldVersion: held.version };
     const existed = held !== undefined && held.definition !== null;
     const flagsAffected = record.kind === 'flag' ? this.applyFlag(record) : this.applySegment(record);
     const { kind, key, version, deleted } = record;
-    return { applied: true, change: { kind, key, version, deleted, existed, flagsAffected } };
+    const previousVersion = held?.version;
+    return {
+      applied: true,
+      change: { kind, key, version, deleted, existed, previousVersion, flagsAffected },
+    };
   }
 
   /** Every held key as a record, deletions included: what a snapshot stores. */
@@ -134,6 +143,13 @@ export class FlagStore {
     this.segments.set(record.key, { version: record.version, definition: record.definition });
     return recompiled.map(([key]) => key).sort();
   }
+}
+
+/** Same version and same definition (or both deleted): a replay of what is held. */
+function sameRecord(held: Held<unknown>, record: FlagRecord): boolean {
+  return (
+    held.version === record.version && JSON.stringify(held.definition) === JSON.stringify(record.definition)
+  );
 }
 
 function recordsOf<K extends DefinitionKind, D extends object>(

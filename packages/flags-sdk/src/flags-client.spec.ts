@@ -83,15 +83,14 @@ describe(FlagsClient.name, () => {
     expect(client.evaluate('nope', {}).value).toBeNull();
   });
 
-  it('announces each change once, and nothing for a replay or an older version', () => {
+  it('announces each change once, and nothing for a replay', () => {
     const { client, events, feed } = clientWith();
     feed(
       flagMessage(fixedFlag('theme', 'dark', 'dark'), 1),
       flagMessage(fixedFlag('theme', 'light', 'light'), 3),
-      flagMessage(fixedFlag('theme', 'dark', 'dark'), 2),
       flagMessage(fixedFlag('theme', 'light', 'light'), 3),
       deletionMessage('flag', 'theme', 4),
-      flagMessage(fixedFlag('theme', 'dark', 'dark'), 3),
+      deletionMessage('flag', 'theme', 4),
     );
 
     expect(events).toEqual([
@@ -100,6 +99,26 @@ describe(FlagsClient.name, () => {
       'topic flag theme v4 deleted → [theme]',
     ]);
     expect(client.evaluate('theme', {}).reason).toBe('flag_not_found');
+  });
+
+  it('lets the next real change undo a record with a huge version, with a warning', () => {
+    const { client, events, feed, logs } = clientWith();
+    feed(
+      flagMessage(fixedFlag('theme', 'dark', 'dark'), 1),
+      flagMessage(fixedFlag('theme', 'bogus', 'bogus'), 1e12),
+      flagMessage(fixedFlag('theme', 'light', 'light'), 2),
+    );
+
+    expect(events).toEqual([
+      'topic flag theme v1 → [theme]',
+      'topic flag theme v1000000000000 → [theme]',
+      'topic flag theme v2 → [theme]',
+    ]);
+    expect(client.evaluate('theme', {}).value).toBe('light');
+    expect(client.flagVersion('theme')).toBe(2);
+    expect(
+      logs.matching('a flags record replaced a higher version', (line) => line.level === 'warn'),
+    ).toEqual([expect.objectContaining({ version: 2, replaced: 1e12 })]);
   });
 
   it('re-evaluates the flags using a segment when the segment changes', () => {

@@ -14,6 +14,7 @@ import type { Logger } from '@platform/observability';
 
 import { parseFlagMessage, type DefinitionKind, type FlagRecord, type InvalidReason } from './flag-record.js';
 import { FlagStore, type AppliedChange, type HeldVersion } from './flag-store.js';
+import { SnapshotFloors } from './snapshot-floors.js';
 import { readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotContents } from './snapshot-file.js';
 
 export interface FlagsClientOptions {
@@ -73,11 +74,16 @@ export type FlagEvaluation = Evaluation | FlagNotFound;
  *
  * `start()` first loads the snapshot file, if any, so a restarted service answers with the last known
  * state at once — even while Kafka is down — then reads the topic from the beginning and follows it.
- * Every message is validated; an invalid one is logged and ignored, never applied. A message applies
- * only if its version is higher than the one held for its key (see {@link FlagStore}).
+ * Every message is validated; an invalid one is logged and ignored, never applied. It reads committed
+ * records only, and the topic's order is the truth: a record replaces what is held for its key whenever
+ * it differs, so a bogus huge version written by anything but flags-service lasts until the key's next
+ * real change (see {@link FlagStore}). While catching up after loading the snapshot, records older than
+ * the snapshot's version of their key are held back, so a restart never shows old definitions for a
+ * moment (see {@link SnapshotFloors}).
  */
 export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   private readonly store = new FlagStore();
+  private readonly floors = new SnapshotFloors();
   private readonly follower: TopicFollower;
   private readonly evaluations = new Map<string, number>();
   private notFound = 0;
@@ -100,6 +106,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       },
     });
     this.follower.on('caughtUp', () => {
+      for (const record of this.floors.release()) this.applyRecord(record, 'topic');
       options.logger.info(
         { topic: options.topic, flags: this.store.flagVersions().length },
         'flags caught up',
@@ -212,6 +219,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       this.emit('invalid', parsed.reason, parsed.problem);
       return;
     }
+    if (!this.follower.caughtUp && this.floors.holdBack(parsed.record)) return;
     this.applyRecord(parsed.record, 'topic');
   }
 
@@ -231,7 +239,10 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       );
       return;
     }
-    for (const record of read.records) this.applyRecord(record, 'snapshot');
+    for (const record of read.records) {
+      this.applyRecord(record, 'snapshot');
+      if (!this.follower.caughtUp) this.floors.loaded(record);
+    }
     this.options.logger.info(
       { file, savedAt: read.savedAt, flags: this.store.flagVersions().length },
       'loaded the last known flags from the snapshot',
@@ -261,15 +272,15 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       );
       return;
     }
-    if (!result.applied) {
-      // Equal: a replay (the snapshot, then the topic). Lower: two publishers' messages interleaved.
-      if (result.heldVersion > record.version)
-        this.options.logger.debug(
-          { kind: record.kind, key: record.key, version: record.version, held: result.heldVersion },
-          'ignored an older version than the one held',
-        );
-      return;
-    }
+    // Not applied: the record held already (a replay: the snapshot then the topic, a re-send).
+    if (!result.applied) return;
+    const { previousVersion } = result.change;
+    if (previousVersion !== undefined && previousVersion > record.version)
+      // flags-service's versions only grow: the record replaced came from some other writer.
+      this.options.logger.warn(
+        { kind: record.kind, key: record.key, version: record.version, replaced: previousVersion },
+        'a flags record replaced a higher version; the topic order wins',
+      );
     if (source === 'topic') this.snapshots?.changed();
     if (!record.deleted) this.warnOfUnusablePatterns(record);
     this.emitChange(result.change, source);

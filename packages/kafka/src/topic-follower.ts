@@ -182,6 +182,9 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
       // Only the topic's writer creates it (compacted): a reader that got there first must not create
       // it with the broker's defaults.
       allowAutoTopicCreation: false,
+      // Records of a transaction are delivered once it commits, never if it aborts: a writer fenced
+      // mid-transaction (a paused publisher another one replaced) can put nothing in front of readers.
+      readUncommitted: false,
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     this.starting = consumer;
@@ -200,6 +203,11 @@ export class TopicFollower extends EventEmitter<TopicFollowerEvents> {
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       this.lags.set(payload.partition, Number(payload.offsetLag));
+      // A transaction's commit marker takes an offset but never reaches onMessage; it may be the last
+      // offset of the partition (the catch-up target), so what the batch held counts as read.
+      // (kafkajs types it as a string, but it is null for a batch of records all below the fetch offset.)
+      const fetched = (payload.firstOffset as string | null) !== null;
+      if (fetched) this.progress(payload.partition, BigInt(payload.lastOffset));
     });
     const { onContact } = this.options;
     if (onContact) consumer.on(consumer.events.FETCH, () => onContact());

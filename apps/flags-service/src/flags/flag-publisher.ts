@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 
 import { createKafka, ensureTopic } from '@platform/kafka';
@@ -10,6 +10,7 @@ import { FLAGS_CONFIG } from '../config/config.js';
 import type { FlagsServiceConfig } from '../config/env.schema.js';
 import { FLAG_EVENTS_CHANNEL } from './flags.repository.js';
 import { publishOutboxBatch, type OutboxEvent } from './outbox-batch.js';
+import { outboxProducer, sendInTransaction } from './outbox-producer.js';
 
 const BATCH = 500;
 /** Without a notification (a lost LISTEN connection, say), pending events are still sent this often. */
@@ -35,11 +36,18 @@ export function flagMessage(event: OutboxEvent): { key: string; value: string } 
  * Kafka topic, in order, and deletes what was sent: woken by NOTIFY when a change commits, and every
  * second anyway. If Kafka is down the events wait in the table and go out when it is back; a change
  * is never published without having been stored, nor stored without being published.
+ *
+ * Each batch is one Kafka transaction under the transactional id every instance shares
+ * ({@link outboxProducer}). The producer is made by the instance holding the outbox lock, when it
+ * first sends: that fences off any earlier publisher, so one paused mid-batch cannot deliver its old
+ * batch after a newer one (SDKs trust the topic's order). A failed batch drops the producer; the next
+ * makes a new one.
  */
 @Injectable()
 export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
+  private topicReady = false;
   private listener: PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -86,18 +94,7 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
           compacted: true,
           replicationFactor: this.config.REGISTRY_REPLICATION_FACTOR,
         });
-        // One request in flight keeps a batch in order; one publisher at a time keeps batches in order.
-        const producer = this.kafka.producer({
-          allowAutoTopicCreation: false,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-        await producer.connect();
-        if (this.stopped) {
-          await producer.disconnect().catch(() => undefined);
-          return;
-        }
-        this.producer = producer;
+        this.topicReady = true;
         this.wake();
         return;
       } catch (error) {
@@ -156,12 +153,15 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
   /** One batch of the outbox, sent to Kafka and then deleted ({@link publishOutboxBatch}). */
   private async sendBatch(): Promise<number> {
     const sent = await publishOutboxBatch(this.pool, BATCH, async (events) => {
-      if (!this.producer) throw new Error('not connected to Kafka yet');
-      await this.producer.send({
-        topic: this.config.FLAGS_TOPIC,
-        acks: -1,
-        messages: events.map(flagMessage),
-      });
+      if (!this.topicReady) throw new Error('not connected to Kafka yet');
+      const producer = await this.connectProducer();
+      try {
+        await sendInTransaction(producer, this.config.FLAGS_TOPIC, events.map(flagMessage));
+      } catch (error) {
+        if (this.producer === producer) this.producer = undefined;
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      }
     });
     if (sent > 0) {
       this.published.inc(sent);
@@ -169,6 +169,20 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
       this.failing = false;
     }
     return sent;
+  }
+
+  /** The producer, made (fencing off any earlier publisher) while this instance holds the outbox lock. */
+  private async connectProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = outboxProducer(this.kafka, this.config.FLAGS_TOPIC);
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    return producer;
   }
 
   async onApplicationShutdown(): Promise<void> {

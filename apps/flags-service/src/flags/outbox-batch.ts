@@ -20,8 +20,13 @@ export interface OutboxEvent {
  * It deletes exactly the rows it read, not "everything up to the highest seq sent": a change whose
  * transaction took a lower seq but committed while the batch was being sent is not in the batch, and
  * a range delete would remove it unsent (every SDK would keep the old definition for good). Such a
- * row goes out with the next batch, after rows with higher seqs: SDKs apply a key's change only if
- * its version is newer, and one key's changes are serialised by the row lock of the change itself.
+ * row goes out with the next batch, after rows with higher seqs of other keys only: one key's changes
+ * are serialised by the row lock of the change itself, so a key's rows become visible here in version
+ * order, and go out in that order. SDKs rely on it: they take the topic's order as the truth.
+ *
+ * `send` publishes in a Kafka transaction fenced by the next publisher (see `outbox-producer.ts`): an
+ * instance that loses this lock while paused mid-batch cannot deliver the batch later; it stays here
+ * and the instance now holding the lock sends it.
  */
 export async function publishOutboxBatch(
   pool: Pool,
