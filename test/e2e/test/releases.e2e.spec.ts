@@ -207,6 +207,11 @@ describe('releases of user-service under constant load through the gateway', () 
       '25,100',
       '--interval-ms',
       '2000',
+      // A canary seconds old on a busy 2-core machine answers slower than instances running for
+      // minutes (a CI run saw p95 96 ms against 40 ms and rolled back): this test is about the steps
+      // and the command following them; the latency verdict has tests of its own.
+      '--latency-tolerance-ms',
+      '500',
     );
     expect({ code: result.code, stderr: result.stderr, stdout: result.stdout }).toEqual({
       code: 0,

@@ -17,6 +17,8 @@ describe(parseReleaseArgs.name, () => {
         '--steps',
         '5,50,100',
         '--interval-ms=2000',
+        '--latency-tolerance-ms',
+        '150',
         '--no-auto',
         '--no-wait',
       ),
@@ -28,6 +30,7 @@ describe(parseReleaseArgs.name, () => {
       canaryInstances: 2,
       steps: [5, 50, 100],
       intervalMs: 2000,
+      latencyToleranceMs: 150,
       automatic: false,
       wait: false,
     });
@@ -99,6 +102,14 @@ describe(parseReleaseArgs.name, () => {
     [
       ['start', 'user-service', '--strategy', 'canary', '--version', '1', '--interval-ms', '5s'],
       'from 200 to',
+    ],
+    [
+      ['start', 'user-service', '--strategy', 'canary', '--version', '1', '--latency-tolerance-ms', '1.5'],
+      'from 0 to 60000',
+    ],
+    [
+      ['start', 'user-service', '--strategy', 'blue-green', '--version', '1', '--latency-tolerance-ms', '50'],
+      '--latency-tolerance-ms applies to --strategy canary only',
     ],
     [
       ['start', 'user-service', '--strategy', 'canary', '--version', '1', '--colour', 'red'],

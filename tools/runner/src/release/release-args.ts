@@ -23,6 +23,8 @@ export interface StartReleaseCommand {
   readonly steps?: readonly number[];
   /** Canary: how often the gateway compares the versions; the gateway's default when absent. */
   readonly intervalMs?: number;
+  /** Canary: how much slower (p95, ms) the candidate may be before it counts as slow; the gateway's default when absent. */
+  readonly latencyToleranceMs?: number;
   /** Canary: the gateway steps up and rolls back on its own (else it waits for promote or abort). */
   readonly automatic: boolean;
   /** Blue-green and canary: stay until the release ends (else return once traffic moved). */
@@ -35,6 +37,7 @@ export { UsageError };
 export const RELEASE_SYNOPSIS = [
   '       cli.js release start <service> --strategy rolling|blue-green|canary --version <version>',
   '                         [--canary-instances <n>] [--steps 10,25,50,100] [--interval-ms 10000]',
+  '                         [--latency-tolerance-ms 20]',
   '                         [--no-auto] [--no-wait]',
   '       cli.js release status [<service>] [--json]',
   '       cli.js release promote <service>',
@@ -95,6 +98,7 @@ function parseStart(args: readonly string[]): StartReleaseCommand {
         'canary-instances': { type: 'string' },
         steps: { type: 'string' },
         'interval-ms': { type: 'string' },
+        'latency-tolerance-ms': { type: 'string' },
         'no-auto': { type: 'boolean' },
         'no-wait': { type: 'boolean' },
       },
@@ -125,9 +129,9 @@ function parseStart(args: readonly string[]): StartReleaseCommand {
     );
   }
   if (strategy !== 'canary') {
-    const canaryOnly = (['canary-instances', 'steps', 'interval-ms', 'no-auto'] as const).filter(
-      (option) => values[option] !== undefined,
-    );
+    const canaryOnly = (
+      ['canary-instances', 'steps', 'interval-ms', 'latency-tolerance-ms', 'no-auto'] as const
+    ).filter((option) => values[option] !== undefined);
     if (canaryOnly.length > 0) {
       throw new UsageError(`--${canaryOnly[0]} applies to --strategy canary only`);
     }
@@ -145,6 +149,16 @@ function parseStart(args: readonly string[]): StartReleaseCommand {
     ...(values['interval-ms'] === undefined
       ? {}
       : { intervalMs: integerOption('--interval-ms', values['interval-ms'], 200, 3_600_000)! }),
+    ...(values['latency-tolerance-ms'] === undefined
+      ? {}
+      : {
+          latencyToleranceMs: integerOption(
+            '--latency-tolerance-ms',
+            values['latency-tolerance-ms'],
+            0,
+            60_000,
+          )!,
+        }),
     automatic: values['no-auto'] !== true,
     wait: values['no-wait'] !== true,
   };

@@ -262,7 +262,7 @@ export class Releaser {
 
   /** A few new instances; then the gateway moves users over step by step while it compares the two. */
   private async canary(command: StartReleaseCommand, stable: string, old: InstanceView[]): Promise<Release> {
-    const { service, version, canaryInstances, steps, intervalMs, automatic } = command;
+    const { service, version, canaryInstances, steps, intervalMs, latencyToleranceMs, automatic } = command;
     this.say(
       `${service}: canary ${stable} → ${version}: starting ${canaryInstances} canary instance(s) beside ` +
         `${old.length} ${stable}`,
@@ -273,7 +273,11 @@ export class Releaser {
         stable,
         candidate: version,
         ...(steps ? { steps: [...steps] } : {}),
-        analysis: { ...(intervalMs === undefined ? {} : { intervalMs }), automatic },
+        analysis: {
+          ...(intervalMs === undefined ? {} : { intervalMs }),
+          ...(latencyToleranceMs === undefined ? {} : { latencyToleranceMs }),
+          automatic,
+        },
       }),
     );
     const every =
