@@ -38,8 +38,8 @@ export function flagMessage(event: OutboxEvent): { key: string; value: string } 
  * is never published without having been stored, nor stored without being published.
  *
  * Each batch is one Kafka transaction under the transactional id every instance shares
- * ({@link outboxProducer}). The producer is made by the instance holding the outbox lock, when it
- * first sends: that fences off any earlier publisher, so one paused mid-batch cannot deliver its old
+ * ({@link outboxProducer}). The producer is made by the instance holding the outbox lock, the first
+ * time it holds it once the topic is reachable: that fences off any earlier publisher, so one paused mid-batch cannot deliver its old
  * batch after a newer one (SDKs trust the topic's order). A failed batch drops the producer; the next
  * makes a new one.
  */
@@ -152,17 +152,26 @@ export class FlagPublisher implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One batch of the outbox, sent to Kafka and then deleted ({@link publishOutboxBatch}). */
   private async sendBatch(): Promise<number> {
-    const sent = await publishOutboxBatch(this.pool, BATCH, async (events) => {
-      if (!this.topicReady) throw new Error('not connected to Kafka yet');
-      const producer = await this.connectProducer();
-      try {
-        await sendInTransaction(producer, this.config.FLAGS_TOPIC, events.map(flagMessage));
-      } catch (error) {
-        if (this.producer === producer) this.producer = undefined;
-        await producer.disconnect().catch(() => undefined);
-        throw error;
-      }
-    });
+    const sent = await publishOutboxBatch(
+      this.pool,
+      BATCH,
+      async (events) => {
+        if (!this.topicReady) throw new Error('not connected to Kafka yet');
+        const producer = await this.connectProducer();
+        try {
+          await sendInTransaction(producer, this.config.FLAGS_TOPIC, events.map(flagMessage));
+        } catch (error) {
+          if (this.producer === producer) this.producer = undefined;
+          await producer.disconnect().catch(() => undefined);
+          throw error;
+        }
+      },
+      // Ready before the first change: its transactional producer takes a round of the broker's
+      // transaction coordinator to set up (over a second on a fresh broker).
+      async () => {
+        if (this.topicReady) await this.connectProducer();
+      },
+    );
     if (sent > 0) {
       this.published.inc(sent);
       if (this.failing) this.context.logger.info('flag changes are being published again');

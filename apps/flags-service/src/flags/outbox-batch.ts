@@ -27,11 +27,16 @@ export interface OutboxEvent {
  * `send` publishes in a Kafka transaction fenced by the next publisher (see `outbox-producer.ts`): an
  * instance that loses this lock while paused mid-batch cannot deliver the batch later; it stays here
  * and the instance now holding the lock sends it.
+ *
+ * `ready`, if given, runs once the lock is held, before the outbox is read, even when it is empty:
+ * the publisher readies its producer there, so the first change after a start does not wait for
+ * Kafka's transaction coordinator.
  */
 export async function publishOutboxBatch(
   pool: Pool,
   limit: number,
   send: (events: readonly OutboxEvent[]) => Promise<void>,
+  ready?: () => Promise<void>,
 ): Promise<number> {
   const client = await pool.connect();
   try {
@@ -43,6 +48,7 @@ export async function publishOutboxBatch(
       await client.query('ROLLBACK');
       return 0;
     }
+    await ready?.();
     const { rows } = await client.query<OutboxEvent>(
       'SELECT seq, kind, key, version, deleted, definition FROM flag_events ORDER BY seq LIMIT $1',
       [limit],

@@ -22,6 +22,9 @@ export function serverProperties(settings: KafkaBrokerSettings): string {
     'offsets.topic.num.partitions': 10,
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
+    // Transactional producers (flags-service's outbox) wait for this topic's creation on their
+    // first use; 50 partitions (the default) take seconds to create on one node.
+    'transaction.state.log.num.partitions': 4,
     // One node: no reason to wait for more group members before the first rebalance.
     'group.initial.rebalance.delay.ms': 0,
     // Topics are created on purpose, with the right cleanup policy, never by a typo.
