@@ -15,7 +15,7 @@ import { REPO_ROOT } from '@platform/local-infra';
 import { SERVICES } from './catalog.js';
 import { asksForHelp, parseOrUsage, UsageError } from './cli-usage.js';
 import { runDev } from './dev/dev-command.js';
-import { wantsColor } from './output/color-support.js';
+import { painter, wantsColor } from './output/color-support.js';
 import { chooseLogFormat, createStartOutput } from './output/start-output.js';
 import { Platform } from './platform.js';
 import { RELEASE_SYNOPSIS } from './release/release-args.js';
@@ -26,8 +26,8 @@ import { parseStartArgs, START_SYNOPSIS } from './start-args.js';
 import { runTests } from './test-command.js';
 
 const color = wantsColor(process.stdout, process.env);
-const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
-const say = (message: string) => process.stdout.write(`${paint(1, '[runner]')} ${message}\n`);
+const paint = painter(color);
+const say = (message: string) => process.stdout.write(`${paint('bold', '[runner]')} ${message}\n`);
 
 const USAGE = [
   ...START_SYNOPSIS,
@@ -192,7 +192,7 @@ try {
     process.stderr.write(`${error.message}\nrun with --help for the usage\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`${paint(31, 'error:')} ${(error as Error).message}\n`);
+    process.stderr.write(`${paint('red', 'error:')} ${(error as Error).message}\n`);
     if (process.env['DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = 1;
   }

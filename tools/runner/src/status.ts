@@ -1,5 +1,6 @@
 import net from 'node:net';
 
+import { painter } from './output/color-support.js';
 import type { Release } from './release/gateway-client.js';
 import { formatMismatch, releaseMismatches, type ReleaseMismatch } from './release/release-mismatch.js';
 import { isAlive, readState, type PostgresRecord, type PrometheusRecord } from './state.js';
@@ -188,11 +189,12 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
         ]
       : []),
   ];
-  const paint = (state: string) => {
-    if (!color) return state;
-    const code = state === 'ready' || state === 'running' ? 32 : state === 'not ready' ? 33 : 31;
-    return `\u001b[${code}m${state}\u001b[0m`;
-  };
+  const styled = painter(color);
+  const paint = (state: string) =>
+    styled(
+      state === 'ready' || state === 'running' ? 'green' : state === 'not ready' ? 'yellow' : 'red',
+      state,
+    );
   const header = ['COMPONENT', 'INSTANCE', 'ADDRESS', 'PID', 'VERSION', 'TRACK', 'STATE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], painted?: string) =>
@@ -200,7 +202,7 @@ export function renderStatus(status: PlatformStatus, color: boolean): string {
       .map((cell, i) => (i === cells.length - 1 ? (painted ?? cell) : cell.padEnd(widths[i]! + 2)))
       .join('');
   const mismatches = (status.releaseMismatches ?? []).map(
-    (mismatch) => `${color ? '\u001b[31mmismatch\u001b[0m' : 'mismatch'}     ${formatMismatch(mismatch)}`,
+    (mismatch) => `${styled('red', 'mismatch')}     ${formatMismatch(mismatch)}`,
   );
   return [
     line(header),

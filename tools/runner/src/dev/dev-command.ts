@@ -4,6 +4,7 @@ import { REPO_ROOT } from '@platform/local-infra';
 
 import { GATEWAY_SERVICE, SERVICES } from '../catalog.js';
 import { ControlClient } from '../control/control-client.js';
+import { painter } from '../output/color-support.js';
 import { GatewayClient } from '../release/gateway-client.js';
 import { ReleaseFleet } from '../release/release-fleet.js';
 import { parseStartArgs } from '../start-args.js';
@@ -35,8 +36,8 @@ const MAX_WAIT_MS = 3_000;
  */
 export async function runDev(args: readonly string[], options: DevCommandOptions): Promise<number> {
   parseStartArgs(args, process.env); // the same options as npm start, checked before anything starts
-  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const say = (line: string) => process.stdout.write(`${paint(1, '[dev]')} ${line}\n`);
+  const paint = painter(options.color);
+  const say = (line: string) => process.stdout.write(`${paint('bold', '[dev]')} ${line}\n`);
 
   const workspaces = readWorkspaces(REPO_ROOT);
   const serviceWorkspaces = workspaces.filter(
@@ -66,7 +67,7 @@ export async function runDev(args: readonly string[], options: DevCommandOptions
     });
   } catch (error) {
     if (stopping > 0) return 130; // Ctrl-C while it started: a runner started here has stopped again
-    say(paint(31, (error as Error).message));
+    say(paint('red', (error as Error).message));
     return 1;
   }
   const { state, child } = platform;
@@ -97,7 +98,7 @@ export async function runDev(args: readonly string[], options: DevCommandOptions
     repoRoot: REPO_ROOT,
     workspaceDirs: serviceWorkspaces.map((workspace) => workspace.dir),
     onChange: (workspace, file) => batcher.add(workspace, file),
-    onError: (workspace, error) => say(paint(31, `${workspace}: no longer watched: ${error.message}`)),
+    onError: (workspace, error) => say(paint('red', `${workspace}: no longer watched: ${error.message}`)),
   });
   say(
     `watching ${serviceWorkspaces.length} workspaces' sources (${serviceWorkspaces.map((w) => w.dir).join(', ')}); ` +
@@ -133,7 +134,7 @@ export async function runDev(args: readonly string[], options: DevCommandOptions
     };
     void platform.exited.then((code) => {
       if (stopping === 0)
-        say(paint(31, `the platform stopped (runner exit code ${code ?? '-'}); nothing left to watch`));
+        say(paint('red', `the platform stopped (runner exit code ${code ?? '-'}); nothing left to watch`));
       void quit();
       finish(child ? (code ?? 1) : stopping > 0 ? 0 : 1);
     });

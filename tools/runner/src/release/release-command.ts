@@ -2,6 +2,7 @@ import { GATEWAY_SERVICE } from '../catalog.js';
 import type { InstanceView } from '../control/control-api.js';
 import { ControlClient } from '../control/control-client.js';
 import { ApiError, ApiUnreachableError } from '../http-json.js';
+import { painter } from '../output/color-support.js';
 import { isAlive, readState } from '../state.js';
 import { GatewayClient, type Release } from './gateway-client.js';
 import { parseReleaseArgs, RELEASE_USAGE, UsageError, type ReleaseCommand } from './release-args.js';
@@ -20,8 +21,8 @@ export interface ReleaseCommandOptions {
  * failed, 2 a usage mistake, 130 interrupted.
  */
 export async function runRelease(args: readonly string[], options: ReleaseCommandOptions): Promise<number> {
-  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const say = (line: string) => process.stdout.write(`${paint(1, '[release]')} ${line}\n`);
+  const paint = painter(options.color);
+  const say = (line: string) => process.stdout.write(`${paint('bold', '[release]')} ${line}\n`);
 
   if (args.length === 1 && (args[0] === '--help' || args[0] === '-h' || args[0] === 'help')) {
     process.stdout.write(RELEASE_USAGE);
@@ -78,7 +79,7 @@ export async function runRelease(args: readonly string[], options: ReleaseComman
     )) {
       throw error;
     }
-    say(paint(31, error.message));
+    say(paint('red', error.message));
     return 1;
   } finally {
     process.off('SIGINT', onInterrupt);
