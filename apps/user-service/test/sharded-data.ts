@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { ensureDatabase, freePort, startPostgres, type LocalPostgres } from '@platform/local-infra';
 import { createPool, type Pool } from '@platform/postgres';
-import { ShardMap, type ShardMapSpec } from '@platform/sharding';
+import { logicalShardOf, ShardMap, type ShardMapSpec } from '@platform/sharding';
 import { createTestDatabase, uniqueTopic, type TestDatabase } from '@platform/testing';
 
 import type { UserServiceData } from './user-service.harness.js';
@@ -174,4 +174,15 @@ export class ShardedData {
     await Promise.allSettled(this.databases.map((db) => db.drop()));
     await this.second.destroy();
   }
+}
+
+/** Endless distinct emails, `<prefix>-<n>@example.com`, whose logical shard (of 1,024) is in `logicals`. */
+export function emailsOn(logicals: ReadonlySet<number>, prefix = 'moving'): () => string {
+  let n = 0;
+  return () => {
+    for (;;) {
+      const email = `${prefix}-${n++}@example.com`;
+      if (logicals.has(logicalShardOf(email, 1024))) return email;
+    }
+  };
 }

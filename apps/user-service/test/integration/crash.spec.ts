@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { ErrorBody } from '@platform/service-kit';
-import { logicalShardOf } from '@platform/sharding';
 import {
   createTestDatabase,
   eventually,
@@ -15,7 +14,7 @@ import {
 import { idService } from '../../../id-service/test/id-service.harness.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
 import type { UserJson } from '../../src/users/user.js';
-import { ShardedData } from '../sharded-data.js';
+import { emailsOn, ShardedData } from '../sharded-data.js';
 import { UserServiceProcess } from '../user-service.process.js';
 
 type UserResponse = UserJson & ErrorBody;
@@ -128,13 +127,9 @@ describe('a user-service process killed mid-write or mid-reshard', () => {
       const target = data.spares[spare]!;
       const moving = new Set((await data.currentMap()).logicalShardsOf(source).slice(128, 136));
       const seeding = await start();
-      let n = 0;
-      for (let created = 0; created < 150; n++) {
-        const email = `${point}-${n}@example.com`;
-        if (!moving.has(logicalShardOf(email, 1024))) continue;
-        expect(await createOn(seeding, email)).toMatchObject({ status: 201 });
-        created++;
-      }
+      const email = emailsOn(moving, point);
+      for (let created = 0; created < 150; created++)
+        expect(await createOn(seeding, email())).toMatchObject({ status: 201 });
       await seeding.stop();
       const before = await expectConsistent();
 

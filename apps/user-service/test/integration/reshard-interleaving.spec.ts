@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { ErrorBody } from '@platform/service-kit';
-import { logicalShardOf } from '@platform/sharding';
 import {
   createTestDatabase,
   eventually,
@@ -15,8 +14,9 @@ import {
 import { idService } from '../../../id-service/test/id-service.harness.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
 import type { UserJson } from '../../src/users/user.js';
+import { createUser } from '../create-user.js';
 import { PausePointHolder } from '../pause-point-holder.js';
-import { ShardedData } from '../sharded-data.js';
+import { emailsOn, ShardedData } from '../sharded-data.js';
 import { UserServiceProcess } from '../user-service.process.js';
 
 type UserResponse = UserJson & ErrorBody;
@@ -65,24 +65,9 @@ describe('a reshard while a slow writer commits between catch-up rounds', () => 
     const source = data.shardNames[0]!;
     const target = data.spares[0]!;
     const moving = (await data.currentMap()).logicalShardsOf(source)[128]!;
-    const created: UserJson[] = [];
-    for (let n = 0; created.length < 2; n++) {
-      const email = `race-${n}@example.com`;
-      if (logicalShardOf(email, 1024) !== moving) continue;
-      const answer = await eventually(
-        async () => {
-          const response = await requestJson<UserResponse>(`${users.url}/users`, {
-            method: 'POST',
-            json: { email, name: 'before' },
-          });
-          expect(response.status).toBe(201);
-          return response.body;
-        },
-        { timeoutMs: 15_000, intervalMs: 100 },
-      );
-      created.push(answer);
-    }
-    const [slowUser, fastUser] = created as [UserJson, UserJson];
+    const email = emailsOn(new Set([moving]), 'race');
+    const slowUser = await createUser(users.url, email(), 'before');
+    const fastUser = await createUser(users.url, email(), 'before');
 
     await pauses.hold('reshard-copied');
     await pauses.hold('reshard-caught-up');

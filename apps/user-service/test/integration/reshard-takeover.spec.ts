@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { ErrorBody } from '@platform/service-kit';
-import { logicalShardOf } from '@platform/sharding';
 import {
   createTestDatabase,
   eventually,
@@ -15,8 +14,9 @@ import {
 import { idService } from '../../../id-service/test/id-service.harness.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
 import type { UserJson } from '../../src/users/user.js';
+import { createUser } from '../create-user.js';
 import { PausePointHolder } from '../pause-point-holder.js';
-import { ShardedData } from '../sharded-data.js';
+import { emailsOn, ShardedData } from '../sharded-data.js';
 import { UserServiceProcess } from '../user-service.process.js';
 
 type UserResponse = UserJson & ErrorBody;
@@ -78,22 +78,7 @@ describe('a reshard owner that wakes after another instance took its job over', 
     const source = data.shardNames[0]!;
     const target = data.spares[0]!;
     const moving = (await data.currentMap()).logicalShardsOf(source)[128]!;
-    let user: UserJson | undefined;
-    for (let n = 0; !user; n++) {
-      const email = `takeover-${n}@example.com`;
-      if (logicalShardOf(email, 1024) !== moving) continue;
-      user = await eventually(
-        async () => {
-          const response = await requestJson<UserResponse>(`${other.url}/users`, {
-            method: 'POST',
-            json: { email, name: 'before' },
-          });
-          expect(response.status).toBe(201);
-          return response.body;
-        },
-        { timeoutMs: 15_000, intervalMs: 100 },
-      );
-    }
+    const user = await createUser(other.url, emailsOn(new Set([moving]), 'takeover')(), 'before');
 
     await pauses.hold('reshard-copy-batch-read');
     const started = await requestJson<ReshardJob & ErrorBody>(`${paused.url}/admin/reshard`, {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryView } from '@platform/discovery';
 import { decodeInstagram } from '@platform/ids';
 import type { ErrorBody } from '@platform/service-kit';
-import { logicalShardOf } from '@platform/sharding';
 import {
   createTestDatabase,
   eventually,
@@ -18,7 +17,7 @@ import { idService } from '../../../id-service/test/id-service.harness.js';
 import type { ShardsJson } from '../../src/admin/shards-admin.controller.js';
 import type { ReshardJob } from '../../src/reshard/resharder.js';
 import type { UserJson } from '../../src/users/user.js';
-import { ShardedData } from '../sharded-data.js';
+import { emailsOn, ShardedData } from '../sharded-data.js';
 import { userService, type UserServiceInstance } from '../user-service.harness.js';
 
 type UserResponse = UserJson & ErrorBody;
@@ -36,17 +35,6 @@ class Acknowledged {
       this.users.set(user.id, { email: user.email, name: user.name });
     } else if (status === 204 && id) this.users.delete(id);
   }
-}
-
-/** Endless distinct emails whose logical shard (of 1,024) is in `logicals`. */
-function emailsOn(logicals: ReadonlySet<number>): () => string {
-  let n = 0;
-  return () => {
-    for (;;) {
-      const email = `moving-${n++}@example.com`;
-      if (logicals.has(logicalShardOf(email, 1024))) return email;
-    }
-  };
 }
 
 describe('user-service on shards across two PostgreSQL servers', () => {
