@@ -195,36 +195,40 @@ describeWithPrometheus('Prometheus fed by the registry (npm start)', () => {
     expect(roundRobin.status).toBe(200);
 
     const load = new PlatformLoad(status.gatewayUrl!, status.adminToken!);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    // A crash under load: retries, an ejection, then the instance expires from the registry.
-    process.kill(lateInstance!.pid, 'SIGKILL');
-    await eventually(
-      async () =>
-        expect((await query('upstream_ejections_total{job="gateway"}')).data?.result).not.toEqual([]),
-      { timeoutMs: 20_000, intervalMs: 500 },
-    );
+    // Stopped whatever happens: a load left running keeps jest (and CI) from ever exiting.
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // A crash under load: retries, an ejection, then the instance expires from the registry.
+      process.kill(lateInstance!.pid, 'SIGKILL');
+      await eventually(
+        async () =>
+          expect((await query('upstream_ejections_total{job="gateway"}')).data?.result).not.toEqual([]),
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
 
-    const userService = status.instances.find((instance) => instance.service === 'user-service')!;
-    const reshard = await fetch(`${userService.url}/admin/reshard`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'users_4', limit: 1 }),
-    });
-    expect(reshard.status).toBe(202);
-    const job = (await reshard.json()) as { id: string };
-    await eventually(
-      async () => {
-        const current = (await (
-          await fetch(`${userService.url}/admin/reshard/${job.id}`, { headers: auth })
-        ).json()) as {
-          state: string;
-        };
-        expect(current.state).toBe('done');
-      },
-      { timeoutMs: 90_000, intervalMs: 500 },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await load.stop();
+      const userService = status.instances.find((instance) => instance.service === 'user-service')!;
+      const reshard = await fetch(`${userService.url}/admin/reshard`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ target: 'users_4', limit: 1 }),
+      });
+      expect(reshard.status).toBe(202);
+      const job = (await reshard.json()) as { id: string };
+      await eventually(
+        async () => {
+          const current = (await (
+            await fetch(`${userService.url}/admin/reshard/${job.id}`, { headers: auth })
+          ).json()) as {
+            state: string;
+          };
+          expect(current.state).toBe('done');
+        },
+        { timeoutMs: 90_000, intervalMs: 500 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    } finally {
+      await load.stop();
+    }
     await gateway.abort('id-service');
     await control.stopInstance(canary!.instanceId);
     // Two scrapes and a rule evaluation after the last of it.
