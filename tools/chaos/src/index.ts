@@ -1,5 +1,6 @@
 export { parseChaosArgs, type ChaosArgs } from './chaos-args.js';
 export { Freezer } from './faults/freezer.js';
+export { send, type Exchange } from './http.js';
 export { renderTable } from './report/text-report.js';
 export { runScenario, type Check, type Scenario, type ScenarioResult } from './scenario.js';
 export { SCENARIOS } from './scenarios/index.js';

@@ -82,8 +82,13 @@ function appService(spec: ServiceSpec, containers: ReadonlyMap<string, PostgresC
     '      <<: *service-environment',
     ...environment,
   ];
-  if (spec.facts.edge) lines.push('    ports:', `      - '${spec.facts.port}:${spec.facts.port}'`);
-  else if (spec.facts.scale !== 1) lines.push('    deploy:', `      replicas: ${spec.facts.scale}`);
+  // On the host's loopback only, unless PUBLISH_ADDRESS says otherwise; GATEWAY_PORT moves it.
+  if (spec.facts.edge) {
+    lines.push('    ports:', `      - '\${PUBLISH_ADDRESS:-127.0.0.1}:\${GATEWAY_PORT:-${spec.facts.port}}:${spec.facts.port}'`);
+  }
+  // `scale`, not `deploy.replicas`: docker-compose v1 ignores `deploy` (without --compatibility),
+  // and both CLIs honour `scale`.
+  else if (spec.facts.scale !== 1) lines.push(`    scale: ${spec.facts.scale}`);
   const dependencies = [
     ...[...containers.values()].map((container) => container.name),
     ...spec.facts.dependsOn,
@@ -98,11 +103,9 @@ function appService(spec: ServiceSpec, containers: ReadonlyMap<string, PostgresC
   lines.push(
     '    healthcheck:',
     '      <<: *service-healthcheck',
-    '      test:',
-    '        - CMD',
-    '        - node',
-    '        - -e',
-    `        - "fetch('http://127.0.0.1:${spec.facts.port}/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"`,
+    // A script in the image, not `node -e '…'`: podman's Docker API splits a CMD argument at its
+    // spaces, so an inline script arrives cut in pieces (seen under npm run test:compose).
+    `      test: [CMD, node, /usr/local/lib/platform/healthcheck.mjs, 'http://127.0.0.1:${spec.facts.port}/health/ready']`,
   );
   return lines.join('\n');
 }
