@@ -23,7 +23,7 @@ import { runRelease } from './release/release-command.js';
 import { RunnerAlreadyRunningError } from './state.js';
 import { platformStatus, renderStatus } from './status.js';
 import { parseStartArgs, START_SYNOPSIS } from './start-args.js';
-import { runTests } from './test-command.js';
+import { runNodeRuntimeTests, runTests } from './test-command.js';
 
 const color = wantsColor(process.stdout, process.env);
 const paint = painter(color);
@@ -32,7 +32,7 @@ const say = (message: string) => process.stdout.write(`${paint('bold', '[runner]
 const USAGE = [
   ...START_SYNOPSIS,
   '       cli.js status [--json]',
-  '       cli.js test',
+  '       cli.js test [--node24]   (--node24: only the unit tests and one platform boot on Node 24)',
   '       cli.js dev [the options of start]   (start or use the platform; rebuild and replace what a saved change reaches)',
   ...RELEASE_SYNOPSIS,
   '',
@@ -176,7 +176,10 @@ try {
         process.exitCode = await runRelease(rest, { stateDir, color });
         break;
       case 'test':
-        process.exitCode = await runTests(say);
+        if (rest.length > 0 && (rest.length > 1 || rest[0] !== '--node24')) {
+          throw new UsageError(`test takes no argument but --node24, got ${rest.join(' ')}`);
+        }
+        process.exitCode = rest[0] === '--node24' ? await runNodeRuntimeTests(say) : await runTests(say);
         break;
       case 'dev':
         process.exitCode = await runDev(rest, { stateDir, color });

@@ -84,7 +84,10 @@ function appService(spec: ServiceSpec, containers: ReadonlyMap<string, PostgresC
   ];
   // On the host's loopback only, unless PUBLISH_ADDRESS says otherwise; GATEWAY_PORT moves it.
   if (spec.facts.edge) {
-    lines.push('    ports:', `      - '\${PUBLISH_ADDRESS:-127.0.0.1}:\${GATEWAY_PORT:-${spec.facts.port}}:${spec.facts.port}'`);
+    lines.push(
+      '    ports:',
+      `      - '\${PUBLISH_ADDRESS:-127.0.0.1}:\${GATEWAY_PORT:-${spec.facts.port}}:${spec.facts.port}'`,
+    );
   }
   // `scale`, not `deploy.replicas`: docker-compose v1 ignores `deploy` (without --compatibility),
   // and both CLIs honour `scale`.
