@@ -23,6 +23,18 @@ import { waitHealthy } from './wait-healthy.js';
  * runs that beside npm test, so that the boot after it finds every image built.
  */
 const PROJECT = 'platform-compose-test';
+/** The host ports docker-compose.yml and docker-compose.host-ports.yml publish, by variable. */
+const PUBLISHED_PORTS = [
+  'GATEWAY_PORT',
+  'PROMETHEUS_PORT',
+  'GRAFANA_PORT',
+  'KAFKA_1_HOST_PORT',
+  'KAFKA_2_HOST_PORT',
+  'KAFKA_3_HOST_PORT',
+  'POSTGRES_HOST_PORT',
+];
+/** docker-compose.yml's default, which the run keeps (POSTGRES_PASSWORD unset). */
+const DEV_POSTGRES_PASSWORD = 'dev-only-postgres-password';
 const started = Date.now();
 
 function log(message: string): void {
@@ -55,7 +67,14 @@ async function buildImages(): Promise<ComposeOverride> {
   return override;
 }
 
-async function main(buildOnly: boolean): Promise<number> {
+interface Options {
+  /** Build the images and stop. */
+  readonly buildOnly: boolean;
+  /** Boot with docker-compose.one-broker.yml, and run only the suite's checks of the boot. */
+  readonly oneBroker: boolean;
+}
+
+async function main({ buildOnly, oneBroker }: Options): Promise<number> {
   await requireCommand('podman', 'apt-get install podman runc');
   if (buildOnly) {
     await buildImages();
@@ -71,22 +90,33 @@ async function main(buildOnly: boolean): Promise<number> {
     const overrideFile = path.join(scratch, 'docker-compose.local-images.yml');
     fs.writeFileSync(overrideFile, stringify({ services: override.services }));
 
-    const gatewayPort = await freePort();
-    const prometheusPort = await freePort();
+    // Every published port a free one on 127.0.0.1, so that the run collides with nothing.
+    const ports: Record<string, string> = {};
+    for (const name of PUBLISHED_PORTS) {
+      let port: string;
+      do port = String(await freePort());
+      while (Object.values(ports).includes(port));
+      ports[name] = port;
+    }
     const adminToken = randomBytes(16).toString('hex');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...ports,
       DOCKER_HOST: api.dockerHost,
       COMPOSE_HTTP_TIMEOUT: '300',
       ADMIN_TOKEN: adminToken,
       PUBLISH_ADDRESS: '127.0.0.1',
-      GATEWAY_PORT: String(gatewayPort),
-      PROMETHEUS_PORT: String(prometheusPort),
-      GRAFANA_PORT: String(await freePort()),
+      KAFKA_ADVERTISED_HOST: '127.0.0.1',
     };
     delete env['COMPOSE_PROJECT_NAME'];
+    delete env['POSTGRES_PASSWORD'];
     delete env['COMPOSE_FILE'];
-    const project = new ComposeProject(PROJECT, ['docker-compose.yml', overrideFile], env);
+    if (oneBroker) env['REGISTRY_REPLICATION_FACTOR'] = '1';
+    else delete env['REGISTRY_REPLICATION_FACTOR'];
+    const files = ['docker-compose.yml', 'docker-compose.host-ports.yml'];
+    if (oneBroker) files.push('docker-compose.one-broker.yml');
+    log(`files: ${files.join(', ')}`);
+    const project = new ComposeProject(PROJECT, [...files, overrideFile], env);
     await project.removeLeftovers(await project.leftovers());
 
     const health = new HealthChecks(PROJECT).start();
@@ -96,20 +126,28 @@ async function main(buildOnly: boolean): Promise<number> {
       await project.compose(['up', '--detach', '--no-build']);
       const containers = await waitHealthy(project, 300_000);
       log(`${containers.length} containers up and healthy`);
-      const suite = await runTopologySuite({
+      // One broker: the checks of the boot; the host-port and fault tests are about three.
+      const only = oneBroker ? ['--testNamePattern', '^docker-compose.yml, booted'] : [];
+      const suite = await runTopologySuite(only, {
         ...env,
         COMPOSE_TEST_PROJECT: PROJECT,
-        COMPOSE_TEST_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-        COMPOSE_TEST_PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
+        COMPOSE_TEST_GATEWAY_URL: `http://127.0.0.1:${ports['GATEWAY_PORT']}`,
+        COMPOSE_TEST_PROMETHEUS_URL: `http://127.0.0.1:${ports['PROMETHEUS_PORT']}`,
+        COMPOSE_TEST_KAFKA_BROKERS: ['KAFKA_1_HOST_PORT', 'KAFKA_2_HOST_PORT', 'KAFKA_3_HOST_PORT']
+          .map((name) => `127.0.0.1:${ports[name]}`)
+          .join(','),
+        COMPOSE_TEST_POSTGRES_URL: `postgres://platform:${DEV_POSTGRES_PASSWORD}@127.0.0.1:${ports['POSTGRES_HOST_PORT']}/postgres`,
         COMPOSE_TEST_ADMIN_TOKEN: adminToken,
       });
       failed = suite !== 0;
+      if (failed) await printDiagnostics(project);
     } catch (error) {
       log(`failed: ${(error as Error).message}`);
       await printDiagnostics(project);
     } finally {
-      log('docker-compose down --volumes --remove-orphans');
-      const down = await project.compose(['down', '--volumes', '--remove-orphans', '--timeout', '30']).then(
+      // 10 s to stop before SIGKILL: the run proves the boot, not a graceful stop (npm start's tests do).
+      log('docker-compose down --volumes --remove-orphans --timeout 10');
+      const down = await project.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']).then(
         () => undefined,
         (error: Error) => error,
       );
@@ -131,14 +169,18 @@ async function main(buildOnly: boolean): Promise<number> {
   }
 }
 
-function runTopologySuite(env: NodeJS.ProcessEnv): Promise<number> {
+function runTopologySuite(jestArgs: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   log('the topology suite (tools/compose-test/test) against the published gateway');
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'test:topology', '--workspace=@platform/compose-test', '--silent'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      'npm',
+      ['run', 'test:topology', '--workspace=@platform/compose-test', '--silent', '--', ...jestArgs],
+      {
+        cwd: REPO_ROOT,
+        env,
+        stdio: 'inherit',
+      },
+    );
     child.once('error', reject);
     child.once('exit', (code) => resolve(code ?? 1));
   });
@@ -149,21 +191,26 @@ async function printDiagnostics(project: ComposeProject): Promise<void> {
   for (const container of containers) {
     log(`  ${container.name}: ${container.status}${container.health ? ` (${container.health})` : ''}`);
   }
-  for (const container of containers.filter((c) => c.status !== 'running' || c.health === 'unhealthy')) {
-    const logs = await run('podman', ['logs', '--tail', '15', container.id], { env: podmanEnv() });
+  // The ones in trouble, and the gateway: what the suite's requests went through.
+  const telling = containers.filter(
+    (c) => c.status !== 'running' || c.health === 'unhealthy' || c.service === 'gateway',
+  );
+  for (const container of telling) {
+    const logs = await run('podman', ['logs', '--tail', '25', container.id], { env: podmanEnv() });
     log(`  last lines of ${container.name}:\n${(logs.stdout + logs.stderr).trim()}`);
   }
 }
 
+const FLAGS = ['--build-only', '--one-broker'];
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--build-only');
+const unknown = args.filter((arg) => !FLAGS.includes(arg));
 if (unknown.length > 0) {
   process.stderr.write(
-    `unknown argument ${unknown.join(' ')}; usage: npm run test:compose [-- --build-only]\n`,
+    `unknown argument ${unknown.join(' ')}; usage: npm run test:compose [-- --build-only | --one-broker]\n`,
   );
   process.exit(2);
 }
-main(args.includes('--build-only')).then(
+main({ buildOnly: args.includes('--build-only'), oneBroker: args.includes('--one-broker') }).then(
   (code) => process.exit(code),
   (error: Error) => {
     log(`failed: ${error.message}`);

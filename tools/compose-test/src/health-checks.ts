@@ -20,7 +20,10 @@ export class HealthChecks {
 
   start(): this {
     this.timer = setInterval(() => {
-      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+      // A failed listing (the engine busy) is tried again at the next tick.
+      this.ticking ??= this.tick()
+        .catch(() => undefined)
+        .finally(() => (this.ticking = undefined));
     }, 500);
     return this;
   }

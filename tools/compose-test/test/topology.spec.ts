@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { send, summarize, Traffic, type Flow } from '@platform/chaos';
 
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+
 import { eventually } from '@platform/testing';
 
 import { api, containersOf, crash, registry, topology, type Container } from './topology.js';
@@ -73,9 +76,44 @@ describe('docker-compose.yml, booted', () => {
   });
 });
 
+describe('docker-compose.host-ports.yml', () => {
+  it('publishes every Kafka broker and a PostgreSQL server on the host, for npm start to use', async () => {
+    // What `KAFKA_BROKERS=… POSTGRES_URL=… npm start` needs: every broker reachable at the address
+    // it advertises to the host, and the server's databases.
+    const admin = new Kafka({
+      clientId: 'compose-test',
+      brokers: topology.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(
+        [...topology.kafkaBrokers].sort(),
+      );
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['platform.registry'] });
+      expect(topics[0]?.partitions.length).toBeGreaterThan(0);
+    } finally {
+      await admin.disconnect();
+    }
+    const client = new pg.Client({ connectionString: topology.postgresUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+      expect(rows.map((row) => row.datname)).toEqual(expect.arrayContaining(['users_catalog', 'users_0']));
+    } finally {
+      await client.end();
+    }
+  });
+});
+
 describe('faults under requests', () => {
   it('a Kafka broker crashed: 0 failed requests, the registry and flags carry on, the broker comes back', async () => {
-    const [broker] = await containersOf('kafka-2');
+    // The worst broker to lose: a follower of the registry's partition. Reads go on from the leader
+    // while heartbeats (acks=all) wait until the follower is fenced; losing the leader stops reads
+    // too, which self-preservation covers. kafka-N is node N (docker-compose.yml).
+    const follower = await registryFollower();
+    const [broker] = await containersOf(`kafka-${follower}`);
     const crashedAt = await underTraffic(() => crash(broker!));
     // Heartbeats still reach the registry, through the two brokers left.
     await eventually(
@@ -110,6 +148,26 @@ describe('faults under requests', () => {
     });
   });
 });
+
+/** A node that holds a replica of the registry topic's partition without leading it. */
+async function registryFollower(): Promise<number> {
+  const admin = new Kafka({
+    clientId: 'compose-test',
+    brokers: topology.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['platform.registry'] });
+    const [partition] = topics[0]?.partitions ?? [];
+    const follower = partition?.replicas.find((node) => node !== partition.leader);
+    if (follower === undefined)
+      throw new Error(`platform.registry has no follower: ${JSON.stringify(partition)}`);
+    return follower;
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** Ordinary requests through the gateway for 25 s, with `fault` 5 s in; expects none failed. */
 async function underTraffic(fault: () => void): Promise<number> {

@@ -13,6 +13,10 @@ export const topology = {
   gatewayUrl: required('COMPOSE_TEST_GATEWAY_URL'),
   prometheusUrl: required('COMPOSE_TEST_PROMETHEUS_URL'),
   auth: { authorization: `Bearer ${required('COMPOSE_TEST_ADMIN_TOKEN')}` },
+  /** The brokers' HOST listeners (docker-compose.host-ports.yml). */
+  kafkaBrokers: required('COMPOSE_TEST_KAFKA_BROKERS').split(','),
+  /** postgres-users-a, published by docker-compose.host-ports.yml. */
+  postgresUrl: required('COMPOSE_TEST_POSTGRES_URL'),
 };
 
 export interface Instance {
