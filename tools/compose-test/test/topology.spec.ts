@@ -170,7 +170,7 @@ async function registryFollower(): Promise<number> {
 }
 
 /**
- * Ordinary requests through the gateway for 25 s, 30 a second, with `fault` 5 s in; expects none
+ * Ordinary requests through the gateway for 18 s, 30 a second, with `fault` 3 s in; expects none
  * failed. 30, not more: at 50 a second, two cores running 14 containers, the load and a restarting
  * container starved PostgreSQL's new connections past their 2 s deadline (3 of 1,260 answered 503
  * shard_unavailable 10 s after a user-service crash, once in seven runs).
@@ -203,10 +203,10 @@ async function underTraffic(fault: () => void): Promise<number> {
   const traffic = new Traffic(watched).start();
   let faultAt = 0;
   try {
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     faultAt = Date.now();
     fault();
-    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
   } finally {
     const samples = await traffic.stop();
     const summary = summarize(samples);
@@ -224,7 +224,7 @@ async function underTraffic(fault: () => void): Promise<number> {
           `${why.get(flow.name) ?? ''}\n`,
       );
     }
-    expect(summary.requests).toBeGreaterThan(700);
+    expect(summary.requests).toBeGreaterThan(500);
     expect(summary.failed).toBe(0);
   }
   return faultAt;

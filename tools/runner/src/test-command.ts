@@ -51,7 +51,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
     // node) are read once, not once per workspace as 28 `typecheck` and `lint` tasks did (the step
     // took 17.5 min of CI's 30 with them; tsconfig.typecheck.json names what it covers).
     { title: 'typecheck of every workspace', command: 'npx', args: ['tsc', '-p', 'tsconfig.typecheck.json'] },
-    { title: 'lint of every workspace and bench/', command: 'npx', args: ['eslint', '--concurrency=2', '.'] },
+    { title: 'lint of every workspace and bench/', command: 'npx', args: ['eslint', '.'] },
     {
       title: 'tests of every workspace',
       command: 'npx',

@@ -91,7 +91,9 @@ async function run(context: ChaosContext, server: 'a' | 'b'): Promise<ScenarioOu
   for (const phase of faulted) {
     const victims = between(ofFlows(samples, 'victim'), phase.from, phase.to);
     fast[phase.name] = fastAfter(victims, phase.from, FAST_MS);
-    const late = victims.filter((s) => s.at - phase.from >= FAST_WITHIN_MS);
+    // Answered while the fault lasted: a request that waited into the server's return (a breaker's
+    // half-open probe) and was served by it belongs to the recovery, not to the fault.
+    const late = victims.filter((s) => s.at - phase.from >= FAST_WITHIN_MS && s.at + s.ms <= phase.to);
     const summary = summarize(late);
     const wrong = late.filter((s) => s.status !== 503 || s.ms >= HUNG_MS);
     checks.push(
