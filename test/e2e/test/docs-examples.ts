@@ -15,7 +15,10 @@ export interface DocExample {
 export const NOT_RUN_HERE: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   { pattern: /^npm (install|start|test)\b/, why: 'what CI itself runs' },
   { pattern: /^npm run chaos\b/, why: 'npm test runs the short chaos suite' },
-  { pattern: /^npm run test:compose\b/, why: 'CI runs it after npm test (.ci/run)' },
+  {
+    pattern: /^npm run test:compose\b/,
+    why: 'it boots docker-compose.yml on podman, by hand (docs/docker-compose.md)',
+  },
   {
     pattern: /^npm run new-service\b/,
     why: 'it adds an app to the checkout: new-service.e2e.spec.ts runs it in a copy, and starts what it made',

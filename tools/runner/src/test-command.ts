@@ -22,9 +22,9 @@ const CHAOS_STEP: TestStep = {
  * share them through PLATFORM_TEST_INFRA), then typecheck and lint of every workspace (and of
  * bench/), the tests of every workspace,
  * then the end-to-end tests (which boot the platform the way `npm start` does), the short chaos
- * run, then formatting. Every step runs even if an earlier one failed; the exit code says whether
- * all passed. Node 24 is `npm run test:node24` (below) and the compose boot (npm run test:compose,
- * every service on Node 24), which CI runs after this.
+ * run, the unit tests and one platform boot again on Node 24 (test-run/node-runtime-steps.ts),
+ * then formatting. Every step runs even if an earlier one failed; the exit code says whether all
+ * passed.
  */
 export async function runTests(say: (message: string) => void): Promise<number> {
   const started = Date.now();
@@ -63,6 +63,7 @@ export async function runTests(say: (message: string) => void): Promise<number> 
       args: ['turbo', 'run', 'test:e2e', '--output-logs=new-only'],
     },
     CHAOS_STEP,
+    ...nodeRuntimeSteps(),
     { title: 'formatting', command: 'npx', args: ['prettier', '--check', '.'] },
   ];
   try {
@@ -74,9 +75,8 @@ export async function runTests(say: (message: string) => void): Promise<number> 
 }
 
 /**
- * `npm run test:node24`: every workspace's unit tests and one platform boot on Node 24, fetched by
- * npx from the npm registry (test-run/node-runtime-steps.ts). Out of `npm test` to keep CI within
- * its time: CI's compose boot runs every service on Node 24 instead.
+ * `npm run test:node24`: only the Node 24 steps of `npm test`: every workspace's unit tests and one
+ * platform boot on Node 24, fetched by npx from the npm registry (test-run/node-runtime-steps.ts).
  */
 export function runNodeRuntimeTests(say: (message: string) => void): Promise<number> {
   return runSteps(

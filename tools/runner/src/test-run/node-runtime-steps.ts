@@ -3,9 +3,9 @@ import type { TestStep } from './test-step.js';
 /**
  * The second Node the platform is tested on: the current LTS, which a fresh laptop has. The whole
  * suite runs on the CI's Node; a second full run would not fit CI's 30 minutes (it took 11.6 min
- * on Node 24 alone), so `npm run test:node24` gives the second Node what proves the platform on it
- * in ~2 min: every workspace's unit tests, and the platform booted and used end to end. In CI, the
- * compose boot (npm run test:compose) runs every service on Node 24 instead.
+ * on Node 24 alone), so `npm test` (and `npm run test:node24` alone) gives the second Node what
+ * proves the platform on it in ~2 min: every workspace's unit tests, and the platform booted and
+ * used end to end.
  */
 export const SECOND_NODE_MAJOR = 24;
 
