@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { send, summarize, Traffic, type Flow } from '@platform/chaos';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
 
 import { eventually } from '@platform/testing';
@@ -80,22 +80,14 @@ describe('docker-compose.host-ports.yml', () => {
   it('publishes every Kafka broker and a PostgreSQL server on the host, for npm start to use', async () => {
     // What `KAFKA_BROKERS=… POSTGRES_URL=… npm start` needs: every broker reachable at the address
     // it advertises to the host, and the server's databases.
-    const admin = new Kafka({
-      clientId: 'compose-test',
-      brokers: topology.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
+    await withKafkaAdmin(async (admin) => {
       const cluster = await admin.describeCluster();
       expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(
         [...topology.kafkaBrokers].sort(),
       );
       const { topics } = await admin.fetchTopicMetadata({ topics: ['platform.registry'] });
       expect(topics[0]?.partitions.length).toBeGreaterThan(0);
-    } finally {
-      await admin.disconnect();
-    }
+    });
     const client = new pg.Client({ connectionString: topology.postgresUrl });
     await client.connect();
     try {
@@ -151,6 +143,18 @@ describe('faults under requests', () => {
 
 /** A node that holds a replica of the registry topic's partition without leading it. */
 async function registryFollower(): Promise<number> {
+  return withKafkaAdmin(async (admin) => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['platform.registry'] });
+    const [partition] = topics[0]?.partitions ?? [];
+    const follower = partition?.replicas.find((node) => node !== partition.leader);
+    if (follower === undefined)
+      throw new Error(`platform.registry has no follower: ${JSON.stringify(partition)}`);
+    return follower;
+  });
+}
+
+/** A Kafka admin client through the brokers' host listeners, for the length of `use`. */
+async function withKafkaAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Kafka({
     clientId: 'compose-test',
     brokers: topology.kafkaBrokers,
@@ -158,12 +162,7 @@ async function registryFollower(): Promise<number> {
   }).admin();
   await admin.connect();
   try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: ['platform.registry'] });
-    const [partition] = topics[0]?.partitions ?? [];
-    const follower = partition?.replicas.find((node) => node !== partition.leader);
-    if (follower === undefined)
-      throw new Error(`platform.registry has no follower: ${JSON.stringify(partition)}`);
-    return follower;
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }
