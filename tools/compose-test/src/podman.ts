@@ -25,6 +25,22 @@ export function podman(args: readonly string[], options: CommandOptions = {}): P
   return mustRun('podman', args, { ...options, env: podmanEnv(options.env) });
 }
 
+/**
+ * The containers `podman ps` lists with these arguments (filters, `--all`), each inspected with the
+ * tab-separated Go template `fields`: one array of field values per container.
+ */
+export async function inspectContainers(
+  psArgs: readonly string[],
+  fields: readonly string[],
+): Promise<string[][]> {
+  const ids = (await podman(['ps', '--quiet', '--no-trunc', ...psArgs])).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const lines = (await podman(['inspect', '--format', fields.join('\t'), ...ids]))
+    .split('\n')
+    .filter(Boolean);
+  return lines.map((line) => line.split('\t'));
+}
+
 export async function imageExists(image: string): Promise<boolean> {
   return (await run('podman', ['image', 'exists', image], { env: podmanEnv() })).code === 0;
 }

@@ -1,7 +1,7 @@
 import { REPO_ROOT } from '@platform/local-infra';
 
 import { mustRun } from './command.js';
-import { podman } from './podman.js';
+import { inspectContainers, podman } from './podman.js';
 
 export interface ContainerState {
   readonly id: string;
@@ -42,18 +42,23 @@ export class ComposeProject {
   }
 
   async containers(): Promise<ContainerState[]> {
-    const ids = (await podman(['ps', '--all', '--quiet', '--no-trunc', '--filter', this.label()]))
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length === 0) return [];
-    const format =
-      '{{.Id}}\t{{.Name}}\t{{index .Config.Labels "com.docker.compose.service"}}\t{{.State.Status}}\t' +
-      '{{if .State.Health}}{{.State.Health.Status}}{{end}}';
-    const lines = (await podman(['inspect', '--format', format, ...ids])).split('\n').filter(Boolean);
-    return lines.map((line) => {
-      const [id = '', name = '', service = '', status = '', health = ''] = line.split('\t');
-      return { id, name, service, status, health };
-    });
+    const rows = await inspectContainers(
+      ['--all', '--filter', this.label()],
+      [
+        '{{.Id}}',
+        '{{.Name}}',
+        '{{index .Config.Labels "com.docker.compose.service"}}',
+        '{{.State.Status}}',
+        '{{if .State.Health}}{{.State.Health.Status}}{{end}}',
+      ],
+    );
+    return rows.map(([id = '', name = '', service = '', status = '', health = '']) => ({
+      id,
+      name,
+      service,
+      status,
+      health,
+    }));
   }
 
   /** Its containers, volumes and networks still on the engine. */

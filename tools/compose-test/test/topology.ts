@@ -1,4 +1,4 @@
-import { podman } from '../src/podman.js';
+import { inspectContainers } from '../src/podman.js';
 
 /** The compose topology `npm run test:compose` booted, as it hands it to this suite. */
 function required(name: string): string {
@@ -64,31 +64,32 @@ export interface Container {
 
 /** The containers of one compose service, e.g. `kafka-2` or `user-service`. */
 export async function containersOf(service: string): Promise<Container[]> {
-  const ids = (
-    await podman([
-      'ps',
-      '--quiet',
-      '--no-trunc',
+  const rows = await inspectContainers(
+    [
       '--filter',
       `label=com.docker.compose.project=${topology.project}`,
       '--filter',
       `label=com.docker.compose.service=${service}`,
-    ])
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return [];
-  const format =
-    '{{.Id}}\t{{.Name}}\t{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}\t{{.State.Pid}}\t' +
-    '{{.RestartCount}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{end}}';
-  return (await podman(['inspect', '--format', format, ...ids]))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [id = '', name = '', ip = '', pid = '0', restarts = '0', status = '', health = ''] =
-        line.split('\t');
-      return { id, name, ip, pid: Number(pid), restarts: Number(restarts), status, health };
-    });
+    ],
+    [
+      '{{.Id}}',
+      '{{.Name}}',
+      '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+      '{{.State.Pid}}',
+      '{{.RestartCount}}',
+      '{{.State.Status}}',
+      '{{if .State.Health}}{{.State.Health.Status}}{{end}}',
+    ],
+  );
+  return rows.map(([id = '', name = '', ip = '', pid = '0', restarts = '0', status = '', health = '']) => ({
+    id,
+    name,
+    ip,
+    pid: Number(pid),
+    restarts: Number(restarts),
+    status,
+    health,
+  }));
 }
 
 /** SIGKILL to a container's main process, from the host: a crash, not an engine command. */

@@ -48,8 +48,8 @@ export async function runTests(say: (message: string) => void): Promise<number> 
 
   const steps: TestStep[] = [
     // One program and one linter process over every workspace: the libraries' types (Nest, kafkajs,
-    // node) are read once, not once per workspace as 28 `typecheck` and `lint` tasks did (the step
-    // took 17.5 min of CI's 30 with them; tsconfig.typecheck.json names what it covers).
+    // node) are read once, not once per workspace as 28 `typecheck` and 28 `lint` tasks did
+    // (tsconfig.typecheck.json names what it covers). In CI, typecheck took 19 s this way.
     { title: 'typecheck of every workspace', command: 'npx', args: ['tsc', '-p', 'tsconfig.typecheck.json'] },
     { title: 'lint of every workspace and bench/', command: 'npx', args: ['eslint', '.'] },
     {
