@@ -87,6 +87,8 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
     const topic = this.provisionTopic();
     const reachable = await this.kafkaAnswersWithin(OUT_OF_REACH_AFTER_MS);
     const topicReady = reachable && (await settledWithin(topic, TOPIC_TIMEOUT_MS));
+    // Another module's start-up failed and the app was closed meanwhile: start nothing more.
+    if (this.stopping) return;
     if (!topicReady)
       this.context.logger.warn(
         { topic: this.options.topic, reachable },
@@ -156,7 +158,7 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
   /** True once a probe gets an answer; false if none does within `ms` (each probe waits under a second). */
   private async kafkaAnswersWithin(ms: number): Promise<boolean> {
     const deadline = performance.now() + ms;
-    for (;;) {
+    while (!this.stopping) {
       try {
         await this.probe.check();
         return true;
@@ -166,6 +168,7 @@ export class DiscoveryLifecycle implements OnModuleInit, BeforeApplicationShutdo
         await new Promise((resolve) => setTimeout(resolve, Math.min(250, left)));
       }
     }
+    return false;
   }
 
   /**

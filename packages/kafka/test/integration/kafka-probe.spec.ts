@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 
 import { createLogger } from '@platform/observability';
-import { BlackHoleBroker, testKafkaBrokers } from '@platform/testing';
+import { BlackHoleBroker, eventually, testKafkaBrokers } from '@platform/testing';
 
 import { createKafka } from '../../src/kafka-client.js';
 import { KafkaProbe } from '../../src/kafka-probe.js';
@@ -22,6 +22,15 @@ function deadPort(): Promise<number> {
   });
 }
 
+/** This process's open TCP connections to the given brokers. */
+function openSocketsTo(brokers: readonly string[]): number {
+  const ports = new Set(brokers.map((broker) => Number(broker.split(':').at(-1))));
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  return handles.filter(
+    (handle) => handle instanceof net.Socket && !handle.destroyed && ports.has(handle.remotePort ?? -1),
+  ).length;
+}
+
 describe(KafkaProbe.name, () => {
   it('reports the brokers and the controller of a running cluster', async () => {
     const probe = new KafkaProbe(
@@ -34,6 +43,20 @@ describe(KafkaProbe.name, () => {
     } finally {
       await probe.close();
     }
+  });
+
+  it('leaves no connection open when closed while its first check is still connecting', async () => {
+    const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'probe-test', logger });
+    const probe = new KafkaProbe(kafka);
+    const connections = () => openSocketsTo(testKafkaBrokers());
+    const before = connections();
+    const check = probe.check().catch((error: Error) => error);
+    await probe.close();
+    await check;
+    // The connect the check began finishes after close() and is then undone.
+    await eventually(() => expect(connections()).toBe(before), { timeoutMs: 3_000 });
+    await expect(probe.check()).rejects.toThrow('the Kafka probe is closed');
+    expect(connections()).toBe(before);
   });
 
   it('fails within its timeout when nothing listens, instead of hanging on retries', async () => {

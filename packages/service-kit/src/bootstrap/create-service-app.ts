@@ -117,7 +117,18 @@ export async function createServiceApp<C extends BaseEnv>(
     bodyParser: false,
   });
   app.useGlobalFilters(new PlatformExceptionFilter(logger));
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    // A module refused to start (its worker ids all leased, say): the others may have opened
+    // connections already, and those would keep the process alive. Close them before failing.
+    await app
+      .close()
+      .catch((closeError: unknown) =>
+        logger.warn({ err: closeError }, 'closing after a failed start-up failed too'),
+      );
+    throw error;
+  }
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.ADVERTISE_HOST}:${address.port}`;
   logger.info({ url, version: config.SERVICE_VERSION, zone: config.ZONE }, `${name} listening`);
