@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { REPO_ROOT } from '@platform/local-infra';
 import { startTestInfra, TEST_INFRA_ENV } from '@platform/testing';
 
+import { FailureLines } from './test-run/failure-lines.js';
 import { nodeRuntimeSteps } from './test-run/node-runtime-steps.js';
 import type { TestStep } from './test-run/test-step.js';
 
@@ -95,25 +96,47 @@ async function runSteps(
   started: number,
   interrupted: () => boolean,
 ): Promise<number> {
-  const results: { title: string; ok: boolean; seconds: number }[] = [];
+  const results: { title: string; ok: boolean; seconds: number; failures: string[] }[] = [];
   for (const step of steps) {
     if (interrupted()) break;
     say(`${step.title}: ${step.command} ${step.args.join(' ')}`);
     const stepStarted = Date.now();
-    const code = await run(step.command, step.args, { ...env, ...step.env });
-    results.push({ title: step.title, ok: code === 0, seconds: (Date.now() - stepStarted) / 1000 });
+    const { code, failures } = await run(step.command, step.args, { ...env, ...step.env });
+    results.push({ title: step.title, ok: code === 0, seconds: (Date.now() - stepStarted) / 1000, failures });
   }
-  for (const result of results)
+  for (const result of results) {
     say(`${result.ok ? 'PASS' : 'FAIL'}  ${result.title} (${result.seconds.toFixed(0)} s)`);
+    if (!result.ok) for (const line of result.failures) say(`        ${line.trim()}`);
+  }
   const ok = !interrupted() && results.length === steps.length && results.every((r) => r.ok);
   say(`${ok ? 'all tests passed' : 'tests FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return ok ? 0 : 1;
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs one step with its output passed through, and keeps its failure lines (failure-lines.ts). The
+ * output goes through a pipe, so a terminal's colours are asked for with FORCE_COLOR.
+ */
+function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; failures: string[] }> {
+  const failures = new FailureLines();
+  const colour = process.stdout.isTTY && env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {};
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
-    child.once('exit', (code) => resolve(code ?? 1));
-    child.once('error', () => resolve(1));
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...colour, ...env },
+      stdio: ['inherit', 'pipe', 'pipe'],
+    });
+    const pass = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+      to.write(chunk);
+      failures.push(chunk.toString('utf8'));
+    };
+    child.stdout.on('data', pass(process.stdout));
+    child.stderr.on('data', pass(process.stderr));
+    child.once('close', (code) => resolve({ code: code ?? 1, failures: failures.lines() }));
+    child.once('error', () => resolve({ code: 1, failures: failures.lines() }));
   });
 }
