@@ -200,15 +200,14 @@ describeWithPrometheus('Prometheus fed by the registry (npm start)', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       // A crash under load: retries, an ejection, then the instance expires from the registry.
       process.kill(lateInstance!.pid, 'SIGKILL');
-      // At once, before the gateway's active probe (every 1 s) can take the dead instance out of
-      // rotation unseen: a burst that round robin spreads over every instance, the dead one too, so
-      // that a refused connection ejects it (under a loaded CI the load alone was sometimes late).
-      await Promise.all(
-        Array.from({ length: 12 }, () => fetch(`${status.gatewayUrl}/api/ids/snowflake`, { method: 'POST' })),
-      );
+      // The ejection panel has data from the gateway's first call to a service (the counter starts
+      // at 0). Whether this kill was ejected passively or taken out by the active probe first is a
+      // race; ejection itself is tested in packages/discovery (whose-fault.spec.ts) and by the chaos suite.
       await eventually(
         async () =>
-          expect((await query('upstream_ejections_total{job="gateway"}')).data?.result).not.toEqual([]),
+          expect(
+            (await query('upstream_ejections_total{job="gateway",service="id-service"}')).data?.result,
+          ).not.toEqual([]),
         { timeoutMs: 20_000, intervalMs: 500 },
       );
 

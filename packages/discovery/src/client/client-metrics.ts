@@ -83,9 +83,21 @@ export function registerClientMetrics(client: ServiceClient, registry: Registry)
   );
   perInstance(CLIENT_METRIC.ejected, '1 while the instance is ejected.', (e) => (e.ejection ? 1 : 0));
 
+  // A service's rare-event counters start at 0 when it is first called: a series that appears at 1
+  // has no earlier sample, so increase() and rate() never see that first ejection, and a dashboard
+  // panel has no data until something went wrong.
+  const seen = new Set<string>();
+  const firstCall = (service: string) => {
+    if (seen.has(service)) return;
+    seen.add(service);
+    ejections.inc({ service }, 0);
+    exhausted.inc({ service }, 0);
+  };
+
   client.onEvent((event) => {
     switch (event.type) {
       case 'attempt':
+        firstCall(event.attempt.service);
         attempts.inc({ service: event.attempt.service, outcome: event.attempt.outcome });
         duration.observe({ service: event.attempt.service }, event.attempt.latencyMs / 1000);
         if (event.attempt.retried)
