@@ -1,8 +1,8 @@
 # Stands in for apache/kafka where Docker Hub cannot be reached: Debian's Java 17 and the broker's
 # jars from Maven Central (infra/kafka/pom.xml, fetched into infra/kafka/lib as the local runner
 # fetches them; the build context is infra/). It reads the same KAFKA_* variables as the official image
-# (kafka-entrypoint.sh) and has the official image's /opt/kafka/bin/kafka-broker-api-versions.sh,
-# which docker-compose.yml's health check runs.
+# (kafka-entrypoint.sh). docker-compose.yml's health check (infra/kafka/broker-healthcheck.sh, mounted)
+# needs only bash and coreutils, which both images have.
 ARG BASE_IMAGE=localhost/debian:bookworm
 FROM ${BASE_IMAGE}
 RUN apt-get update -q \
@@ -13,6 +13,6 @@ RUN apt-get update -q \
   && mkdir -p /opt/kafka/bin /opt/kafka/config /var/lib/kafka/data \
   && chown appuser:appuser /opt/kafka/config /var/lib/kafka/data
 COPY kafka/lib/*.jar /opt/kafka/libs/
-COPY --chmod=755 local-images/kafka-entrypoint.sh local-images/kafka-broker-api-versions.sh /opt/kafka/bin/
+COPY --chmod=755 local-images/kafka-entrypoint.sh /opt/kafka/bin/
 USER appuser
 ENTRYPOINT ["/opt/kafka/bin/kafka-entrypoint.sh"]

@@ -1,6 +1,9 @@
 import { run } from './command.js';
 import { podman, podmanEnv } from './podman.js';
 
+/** How often the project's containers are listed (podman ps). */
+const LIST_EVERY_MS = 3_000;
+
 /**
  * Runs the containers' health checks. podman runs them from systemd timers, and a machine without
  * systemd (a container, a CI runner) has none: the health of every container would stay
@@ -15,6 +18,8 @@ export class HealthChecks {
   private readonly intervals = new Map<string, number | null>();
   private readonly due = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private containers: string[] = [];
+  private listedAt = -Infinity;
 
   constructor(private readonly project: string) {}
 
@@ -35,13 +40,19 @@ export class HealthChecks {
   }
 
   private async tick(): Promise<void> {
-    const listed = await run(
-      'podman',
-      ['ps', '--quiet', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`],
-      { env: podmanEnv() },
-    );
     const now = Date.now();
-    for (const id of listed.stdout.split('\n').filter(Boolean)) {
+    // Each podman command costs ~0.1 s of CPU: the project's containers are listed every few
+    // seconds, not at every tick (a restarted container keeps its id).
+    if (now >= this.listedAt + LIST_EVERY_MS) {
+      const listed = await run(
+        'podman',
+        ['ps', '--quiet', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`],
+        { env: podmanEnv() },
+      );
+      this.containers = listed.stdout.split('\n').filter(Boolean);
+      this.listedAt = now;
+    }
+    for (const id of this.containers) {
       if (this.inFlight.has(id) || now < (this.due.get(id) ?? 0)) continue;
       const interval = await this.intervalOf(id);
       if (interval === null) continue;
