@@ -28,6 +28,7 @@ import { ServiceContext } from '../service-context.js';
 import { clientErrorHandler } from './client-error.handler.js';
 import { httpServerOptions } from './http-server-options.js';
 import { readJsonBodiesOnly } from './json-bodies.js';
+import { lingerOnClose } from './linger-on-close.js';
 import { recordRoutes, type RegisteredRoute } from './registered-routes.js';
 
 export interface ServiceAppOptions<C extends BaseEnv> {
@@ -103,8 +104,11 @@ export async function createServiceApp<C extends BaseEnv>(
   // Once shutdown begins, every response closes its connection: an idle keep-alive connection
   // would otherwise hold the closing server open until the client's own idle timeout.
   let stopping = false;
-  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+  // A connection closed before its request body was read (a 413, a bad body, a refusal, shutdown)
+  // lingers, so that a client still sending reads its answer instead of a reset (linger-on-close.ts).
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     if (stopping) void reply.header('connection', 'close');
+    if (reply.getHeader('connection') === 'close' && !request.raw.complete) lingerOnClose(request.raw.socket);
     done(null, payload);
   });
 
