@@ -38,3 +38,4 @@ export {
 
 export { SlowStartPicker, type SlowStartOptions } from './slow-start.picker.js';
 export { ZoneAwarePicker, type ZoneAwareOptions } from './zone-aware.picker.js';
+export { seededRandom } from './testing/seeded-random.js';

@@ -23,6 +23,10 @@ export const NOT_RUN_HERE: readonly { readonly pattern: RegExp; readonly why: st
     pattern: /^npm run new-service\b/,
     why: 'it adds an app to the checkout: new-service.e2e.spec.ts runs it in a copy, and starts what it made',
   },
+  {
+    pattern: /^npm run check:history\b/,
+    why: 'a check of minutes, one platform per seed, by hand (docs/data-safety.md)',
+  },
   { pattern: /^npm run dev\b/, why: 'dev.e2e.spec.ts runs it, changes a source and watches the roll' },
   { pattern: /^npm run load\b(?!.*--help)/, why: 'a load run of minutes; the loadgen tests drive it' },
   {
