@@ -38,4 +38,3 @@ export {
 
 export { SlowStartPicker, type SlowStartOptions } from './slow-start.picker.js';
 export { ZoneAwarePicker, type ZoneAwareOptions } from './zone-aware.picker.js';
-export { seededRandom } from './testing/seeded-random.js';

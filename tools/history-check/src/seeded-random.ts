@@ -1,4 +1,4 @@
-import { seededRandom } from '@platform/balancing';
+import { seededRandom } from '@platform/balancing/testing';
 
 export { seededRandom };
 
