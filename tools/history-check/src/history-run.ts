@@ -3,7 +3,7 @@ import type { PlatformTarget } from '@platform/chaos';
 import { checkUsers, type Anomaly } from './check-users.js';
 import { ReshardJob, type ReshardJobView } from './reshard-job.js';
 import { between, seededRandom } from './seeded-random.js';
-import { readStoredUsers } from './stored-users.js';
+import { readStoredUsers, withClient } from './stored-users.js';
 import type { Outcome, RecordedOperation } from './user-history.js';
 import { runUserWriter } from './user-writer.js';
 
@@ -108,22 +108,16 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
  * commit leaves one for in-doubt recovery to settle, and until then its row is neither there nor gone.
  */
 async function settled(target: PlatformTarget): Promise<void> {
-  const { default: pg } = await import('pg');
   const until = Date.now() + 60_000;
   for (const server of target.state().infrastructure.postgres) {
-    const client = new pg.Client({ connectionString: server.url });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
+    await withClient(server.url, async (client) => {
       while (Date.now() < until) {
         const { rows } = await client.query<{ n: string }>(
           'SELECT count(*)::text AS n FROM pg_prepared_xacts',
         );
-        if (rows[0]?.n === '0') break;
+        if (rows[0]?.n === '0') return;
         await sleep(500);
       }
-    } finally {
-      await client.end();
-    }
+    });
   }
 }
